@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,7 +51,8 @@ const char *myna_version(void);
 /* ---- voices ------------------------------------------------------------------------------ */
 typedef struct myna_voice myna_voice;
 
-myna_status myna_voice_open(const char *path, myna_voice **out);
+/* On failure, a one-line reason is written to error (if non-NULL, error_size bytes incl. NUL). */
+myna_status myna_voice_open(const char *path, myna_voice **out, char *error, size_t error_size);
 void myna_voice_close(myna_voice *voice);
 
 /* Resolves a voice name ("en_US-myna-default") or path to a file. Search order: an existing
@@ -60,6 +62,9 @@ myna_status myna_voice_resolve(const char *name_or_path, char *path_out, size_t 
 
 /* Calls fn(path, user) for each voice file (*.myna) found on the search path. */
 myna_status myna_voice_list(void (*fn)(const char *path, void *user), void *user);
+
+/* Inspector: writes the voice file's metadata and tensor table to out. */
+void myna_voice_describe(const myna_voice *voice, FILE *out);
 
 int myna_voice_sample_rate(const myna_voice *voice);
 int myna_voice_speaker_count(const myna_voice *voice);
@@ -111,8 +116,10 @@ typedef struct {
     size_t n_events;
 } myna_chunk;
 
+/* options may be NULL for defaults. On failure, a one-line reason is written to error (if
+ * non-NULL). */
 myna_status myna_synth_create(const myna_voice *voice, const myna_options *options,
-                              myna_synth **out);
+                              myna_synth **out, char *error, size_t error_size);
 void myna_synth_destroy(myna_synth *synth);
 
 /* Starts an utterance (UTF-8, len bytes; the text is copied). Cancels any unfinished one. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Myna needs to build, train, test and benchmark.
 # Idempotent: installs only what is missing. Run as root (or with sudo available).
+# --bench adds the reference engines and the speech recogniser used by tools/bench.
 set -euo pipefail
 
 PACKAGES=(
@@ -9,7 +10,13 @@ PACKAGES=(
   libsndfile1-dev libfftw3-dev
   python3 python3-numpy python3-torch
   sox
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
+  libportaudio2 portaudio19-dev libasound2-plugins alsa-utils
 )
+# Benchmarks (tools/bench) compare with other engines and measure intelligibility.
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=(flite festival festvox-us-slt-hts pocketsphinx pocketsphinx-en-us time hyperfine)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

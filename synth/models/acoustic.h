@@ -16,6 +16,9 @@ typedef struct {
     float dur_scale;       /* 1 / speaking rate */
     float pitch_semitones; /* F0 shift */
     int speaker;           /* index into the voice's speakers */
+    /* Optional frames per input symbol [n_ids] (teacher forcing, parity tests); NULL = use the
+     * duration predictor. Still clipped to max_frames. */
+    const int32_t *durations;
 } ac_params;
 
 /* Output of one sentence. Arrays are owned by the model and valid until the next run. */

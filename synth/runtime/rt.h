@@ -107,7 +107,9 @@ typedef enum {
 /* y[t][o] = act( bias[o] + sum_k sum_i w[o][k][i] * x[t + (k - (K-1)/2) * dilation][i] )
  * Zero padding outside [0, T). K must be odd. y: T x O (T x O/2 for GATED).
  * int8 weights: each input row is quantised on the fly to int8 with its own scale
- * (max|x| / 127), products are summed exactly in int32, then rescaled. */
+ * (max|x| / 127), products are summed exactly in int32, then rescaled. For K > 1 the "input
+ * row" of output t is the K taps x[t + (k - (K-1)/2) * dilation] concatenated (zero rows
+ * outside [0, T)), quantised with one scale, so one int32 sum covers all taps. */
 rt_status rt_conv1d(rt_ctx *ctx, const rt_weight *w, const rt_buf *x, int dilation, rt_act act,
                     rt_buf *y);
 

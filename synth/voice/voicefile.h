@@ -1,5 +1,5 @@
 /* Voice file: one mmapped, validated, read-only container of metadata and tensors.
- * The byte layout is specified in docs/voice-format.md; training/myna_voicefile.py writes it.
+ * The byte layout is specified in docs/voice-format.md; training/myna/voicefile.py writes it.
  *
  * Every offset, length and count is validated at open time, so later lookups never read
  * outside the mapping. Lookups of missing keys return an error, never abort.
@@ -45,7 +45,8 @@ typedef struct vf_file vf_file;
 /* Opens and validates. On failure *out is NULL and, if err_msg is non-NULL, a short
  * human-readable reason is written to it (err_len bytes incl. NUL). */
 vf_status vf_open(const char *path, vf_file **out, char *err_msg, size_t err_len);
-/* Same, over a caller-owned memory image (fuzzing, tests). The memory must outlive the file. */
+/* Same, over a caller-owned memory image (fuzzing, tests). The memory must outlive the file.
+ * An image that is not VF_ALIGN-aligned is copied, so tensor data is always aligned. */
 vf_status vf_open_memory(const void *data, size_t size, vf_file **out, char *err_msg,
                          size_t err_len);
 void vf_close(vf_file *f);

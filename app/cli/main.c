@@ -1,0 +1,196 @@
+/* `myna`: the command-line renderer. Everything here goes through include/myna.h. */
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audio_sink.h"
+#include "cli_options.h"
+#include "myna.h"
+#include "text_input.h"
+
+#define DEFAULT_VOICE "en_US-myna"
+
+static int voice_exit(myna_status s)
+{
+    return s == MYNA_ERR_NO_MEMORY ? EXIT_SYNTHESIS : EXIT_VOICE;
+}
+
+static int open_voice(const cli_options *o, myna_voice **voice)
+{
+    const char *name = o->voice ? o->voice : getenv("MYNA_VOICE");
+    if (!name || !*name) name = DEFAULT_VOICE;
+    char path[PATH_MAX];
+    myna_status s = myna_voice_resolve(name, path, sizeof path);
+    if (s != MYNA_OK) {
+        fprintf(stderr, "myna: voice '%s' not found (see --list-voices, $MYNA_VOICE_PATH)\n",
+                name);
+        return EXIT_VOICE;
+    }
+    char err[256];
+    s = myna_voice_open(path, voice, err, sizeof err);
+    if (s != MYNA_OK) {
+        fprintf(stderr, "myna: %s: %s%s%s\n", path, myna_strerror(s), err[0] ? ": " : "", err);
+        return voice_exit(s);
+    }
+    return EXIT_OK;
+}
+
+static void print_voice(const char *path, void *user)
+{
+    (void)user;
+    myna_voice *v;
+    if (myna_voice_open(path, &v, NULL, 0) != MYNA_OK) {
+        printf("%s\t(unreadable)\n", path);
+        return;
+    }
+    const char *name = myna_voice_info(v, "general.name");
+    const char *lang = myna_voice_info(v, "general.language");
+    printf("%s\t%s\t%d Hz\t%s\n", name ? name : "?", lang ? lang : "?",
+           myna_voice_sample_rate(v), path);
+    myna_voice_close(v);
+}
+
+static int do_voice_info(const cli_options *o)
+{
+    myna_voice *v;
+    int rc = open_voice(o, &v);
+    if (rc != EXIT_OK) return rc;
+    myna_voice_describe(v, stdout);
+    myna_voice_close(v);
+    return EXIT_OK;
+}
+
+static void show_progress(const cli_options *o, const myna_synth *s, int final)
+{
+    if (!o->progress) return;
+    size_t done, total;
+    myna_synth_progress(s, &done, &total);
+    int pct = total ? (int)(100.0 * (double)done / (double)total) : 100;
+    if (final) pct = 100;
+    char bar[41];
+    int fill = pct * 40 / 100;
+    for (int i = 0; i < 40; i++) bar[i] = i < fill ? '#' : '.';
+    bar[40] = '\0';
+    fprintf(stderr, "\r[%s] %3d%%%s", bar, pct, final ? "\n" : "");
+}
+
+/* The pull loop: one chunk at a time from the synthesizer to the sink. */
+static int render(const cli_options *o, myna_synth *s, const char *text, size_t len,
+                  audio_sink *sink, size_t *n_samples)
+{
+    myna_status st = myna_synth_start(s, text, len);
+    if (st != MYNA_OK) {
+        fprintf(stderr, "myna: %s: %s\n", myna_strerror(st), myna_synth_last_error(s));
+        return st == MYNA_ERR_TEXT_ENCODING ? EXIT_INPUT : EXIT_SYNTHESIS;
+    }
+    *n_samples = 0;
+    myna_chunk chunk;
+    while ((st = myna_synth_next(s, &chunk)) == MYNA_OK) {
+        if (audio_sink_write(sink, chunk.samples, chunk.n_samples) != 0) return EXIT_OUTPUT;
+        *n_samples += chunk.n_samples;
+        show_progress(o, s, 0);
+    }
+    if (st != MYNA_DONE) {
+        fprintf(stderr, "\nmyna: %s: %s\n", myna_strerror(st), myna_synth_last_error(s));
+        return EXIT_SYNTHESIS;
+    }
+    show_progress(o, s, 1);
+    return EXIT_OK;
+}
+
+static int make_synth(const cli_options *o, myna_voice **voice, myna_synth **synth)
+{
+    int rc = open_voice(o, voice);
+    if (rc != EXIT_OK) return rc;
+    char err[512];
+    myna_status st = myna_synth_create(*voice, &o->synth, synth, err, sizeof err);
+    if (st != MYNA_OK) {
+        fprintf(stderr, "myna: %s: %s\n", myna_strerror(st), err);
+        myna_voice_close(*voice);
+        *voice = NULL;
+        if (st == MYNA_ERR_INVALID_ARGUMENT) return EXIT_USAGE;
+        return st == MYNA_ERR_VOICE_FORMAT ? EXIT_VOICE : EXIT_SYNTHESIS;
+    }
+    return EXIT_OK;
+}
+
+static int do_phonemes(const cli_options *o, const char *text, size_t len)
+{
+    char *out = NULL;
+    myna_status st;
+    myna_voice *voice = NULL;
+    myna_synth *synth = NULL;
+    if (o->language && o->action == ACTION_PHONEMES) {
+        st = myna_text_phonemes(o->language, o->synth.lexicon_path, text, len, &out);
+    } else {
+        int rc = make_synth(o, &voice, &synth);
+        if (rc != EXIT_OK) return rc;
+        st = o->action == ACTION_PHONEMES ? myna_synth_phonemes(synth, text, len, &out)
+                                          : myna_synth_phoneme_ids(synth, text, len, &out);
+    }
+    myna_synth_destroy(synth);
+    myna_voice_close(voice);
+    if (st != MYNA_OK) {
+        fprintf(stderr, "myna: %s\n", myna_strerror(st));
+        return st == MYNA_ERR_TEXT_ENCODING ? EXIT_INPUT : EXIT_SYNTHESIS;
+    }
+    fputs(out, stdout);
+    myna_free(out);
+    return EXIT_OK;
+}
+
+static int do_speak(const cli_options *o, const char *text, size_t len)
+{
+    myna_voice *voice;
+    myna_synth *synth;
+    int rc = make_synth(o, &voice, &synth);
+    if (rc != EXIT_OK) return rc;
+    audio_sink *sink = audio_sink_open(o->output, myna_voice_sample_rate(voice));
+    size_t n = 0;
+    if (!sink) rc = EXIT_OUTPUT;
+    else rc = render(o, synth, text, len, sink, &n);
+    if (rc == EXIT_OK && n == 0) {
+        fprintf(stderr, "myna: the text contains nothing to speak\n");
+        rc = EXIT_INPUT;
+    }
+    if (sink && audio_sink_close(sink, rc == EXIT_OK) != 0 && rc == EXIT_OK) rc = EXIT_OUTPUT;
+    if (rc == EXIT_OK && !o->quiet && o->output)
+        fprintf(stderr, "myna: wrote %s (%.2f s, %s)\n", o->output,
+                (double)n / myna_voice_sample_rate(voice), myna_synth_backend_name(synth));
+    myna_synth_destroy(synth);
+    myna_voice_close(voice);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    /* A closed pipe on --raw must end in an error status, not a signal. */
+    signal(SIGPIPE, SIG_IGN);
+    cli_options o;
+    int rc = cli_parse(argc, argv, &o);
+    if (rc == EXIT_OK) {
+        switch (o.action) {
+        case ACTION_HELP: cli_print_help(stdout); break;
+        case ACTION_VERSION: printf("myna %s\n", myna_version()); break;
+        case ACTION_LIST_VOICES: rc = myna_voice_list(print_voice, NULL) ? EXIT_VOICE : 0; break;
+        case ACTION_VOICE_INFO: rc = do_voice_info(&o); break;
+        default: {
+            if (o.n_words == 0 && !o.text_file) o.text_file = "-";
+            if (o.progress < 0) o.progress = !o.quiet && isatty(STDERR_FILENO);
+            size_t len;
+            char *text = text_read(o.words, o.n_words, o.text_file, &len);
+            if (!text) {
+                rc = EXIT_INPUT;
+                break;
+            }
+            rc = o.action == ACTION_SPEAK ? do_speak(&o, text, len) : do_phonemes(&o, text, len);
+            free(text);
+        }
+        }
+    }
+    free(o.words);
+    return rc;
+}

@@ -1,0 +1,70 @@
+/* State of one synthesizer (shared by the files that implement myna_synth_*). */
+#ifndef MYNA_SYNTH_INTERNAL_H
+#define MYNA_SYNTH_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "myna.h"
+#include "synth/models/acoustic.h"
+#include "synth/runtime/rt.h"
+#include "synth/text/frontend.h"
+#include "vocoder/vocoder.h"
+#include "voice_internal.h"
+
+/* Where the pull loop is inside the current utterance. */
+typedef enum {
+    PHASE_IDLE,     /* no utterance started, or the last one failed */
+    PHASE_TEXT,     /* between sentences: the next call fetches a sentence */
+    PHASE_AUDIO,    /* handing out the current sentence's audio chunk by chunk */
+    PHASE_SILENCE,  /* handing out the pause after a sentence */
+    PHASE_DONE,
+} synth_phase;
+
+/* The current sentence after the acoustic model (owned by the synth, reused). */
+typedef struct {
+    size_t text_begin;  /* byte span in the utterance text */
+    int n_frames;
+    int frame_pos;      /* next frame to render */
+    float *mel;         /* [n_frames][n_mels], copied from the model's output */
+    float *excitation;  /* n_frames * hop samples */
+    float *gl_audio;    /* Griffin-Lim renders the whole sentence at once */
+    size_t mel_cap, exc_cap, gl_cap;
+} sentence_state;
+
+struct myna_synth {
+    const myna_voice *voice;
+    myna_options opt;
+    tf_frontend *frontend;
+    tf_inventory *inventory;
+    rt_ctx *rt;
+    ac_model *acoustic;
+    voc_model *vocoder; /* NULL when the Griffin-Lim debugging vocoder is selected */
+
+    char *text;
+    size_t text_len, text_pos;
+    synth_phase phase;
+    sentence_state sent;
+    double sine_phase;        /* vocoder excitation phase, carried across sentences */
+    uint64_t sample_pos;      /* absolute position of the next sample handed out */
+    size_t silence_left;
+
+    float *chunk;             /* audio handed out by the last next() call */
+    size_t chunk_cap;
+    myna_event *events;       /* events waiting to be attached to the next chunk */
+    size_t n_events, events_cap;
+    myna_event *chunk_events; /* events attached to the last chunk */
+    size_t chunk_events_cap;
+
+    char backend_name[64];
+    char error[512];
+};
+
+/* Records a detailed message for myna_synth_last_error and returns status. */
+myna_status synth_fail(myna_synth *s, myna_status status, const char *fmt, ...);
+
+/* Stages of one sentence (synth_stages.c). */
+myna_status stage_sentence_to_frames(myna_synth *s, const char *sentence, size_t len,
+                                     size_t text_begin);
+myna_status stage_render_chunk(myna_synth *s, int max_frames, myna_chunk *chunk);
+
+#endif

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `myna` command: outputs, options, exit codes and bad input.
+# Usage: test_cli.sh MYNA_BINARY. Uses the shipped default voice; nothing here depends on how
+# good the voice sounds, only on the audio being real (non-silent, plausible length).
+set -u
+MYNA=$1
+PY=/usr/bin/python3
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# expect_exit CODE DESCRIPTION -- command...
+expect_exit() {
+  local want=$1 what=$2; shift 3
+  "$@" >"$T/out" 2>"$T/err"; local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want; stderr: $(head -c 300 "$T/err")"; fi
+}
+# The exit status must be a documented one (no signal, no crash).
+expect_clean() {
+  local what=$1; shift 2
+  timeout 120 "$@" >"$T/out" 2>"$T/err"; local got=$?
+  if [ "$got" -le 5 ]; then ok; else bad "$what: exit $got (crash, hang or undocumented); stderr: $(head -c 300 "$T/err")"; fi
+}
+# wav_check FILE MIN_S MAX_S: duration in range and not silent.
+wav_check() {
+  "$PY" - "$1" "$2" "$3" <<'PYEOF'
+import sys, wave, struct, math
+p, lo, hi = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+w = wave.open(p)
+n, sr = w.getnframes(), w.getframerate()
+x = struct.unpack("<%dh" % n, w.readframes(n))
+rms = math.sqrt(sum(v * v for v in x) / max(n, 1)) / 32768
+dur = n / sr
+print("%s: %.2f s, rms %.4f" % (p, dur, rms))
+sys.exit(0 if lo <= dur <= hi and rms > 0.005 else 1)
+PYEOF
+}
+
+expect_exit 0 "help" -- "$MYNA" --help
+grep -q "Exit status" "$T/out" && ok || bad "help lacks exit codes"
+expect_exit 0 "version" -- "$MYNA" --version
+
+# Rendering: argument, stdin, file; formats.
+expect_exit 0 "render wav" -- "$MYNA" "Welcome aboard." -o "$T/a.wav"
+wav_check "$T/a.wav" 0.4 4 && ok || bad "welcome aboard wav not plausible"
+echo "Hello from standard input." | "$MYNA" -o "$T/b.wav" -q && wav_check "$T/b.wav" 0.4 5 && ok || bad "stdin"
+printf 'First sentence. Second sentence, with a clause!\n' > "$T/in.txt"
+expect_exit 0 "file input" -- "$MYNA" -f "$T/in.txt" -o "$T/c.wav"
+wav_check "$T/c.wav" 1 10 && ok || bad "file input wav"
+expect_exit 0 "flac" -- "$MYNA" "Flac output." -o "$T/d.flac"
+[ -s "$T/d.flac" ] && head -c 4 "$T/d.flac" | grep -q fLaC && ok || bad "flac header"
+expect_exit 0 "ogg" -- "$MYNA" "Ogg output." -o "$T/e.ogg"
+[ -s "$T/e.ogg" ] && head -c 4 "$T/e.ogg" | grep -q OggS && ok || bad "ogg header"
+"$MYNA" "Raw output to a pipe." --raw > "$T/raw.pcm"; rc=$?
+sz=$(stat -c %s "$T/raw.pcm")
+[ $rc -eq 0 ] && [ "$sz" -gt 8000 ] && [ $((sz % 2)) -eq 0 ] && ok || bad "raw pcm rc=$rc size=$sz"
+"$MYNA" "A longer text that keeps going for a while so the pipe closes early." --raw | head -c 100 >/dev/null
+rc=${PIPESTATUS[0]}; [ "$rc" -le 5 ] && ok || bad "closed pipe gave $rc"
+
+# Controls change the audio in the expected direction.
+"$MYNA" "Speaking rate changes the length." -o "$T/r1.wav" -q --sentence-silence 0
+"$MYNA" "Speaking rate changes the length." -o "$T/r2.wav" -q --sentence-silence 0 --rate 2
+"$PY" - "$T/r1.wav" "$T/r2.wav" <<'PYEOF' && ok || bad "rate 2 not ~half as long"
+import sys, wave
+a, b = (wave.open(p).getnframes() for p in sys.argv[1:3])
+print("rate 1: %d samples, rate 2: %d samples, ratio %.2f" % (a, b, b / a))
+sys.exit(0 if 0.35 < b / a < 0.7 else 1)
+PYEOF
+expect_exit 0 "griffin-lim" -- "$MYNA" "Debug vocoder." --vocoder griffin-lim -o "$T/gl.wav"
+wav_check "$T/gl.wav" 0.3 4 && ok || bad "griffin-lim wav"
+expect_exit 5 "vulkan unavailable" -- "$MYNA" "Hi." --backend vulkan -o "$T/x.wav"
+expect_exit 0 "threads 1" -- "$MYNA" "One thread." --threads 1 -o "$T/t1.wav"
+
+# Front end and voice inspection.
+expect_exit 0 "phonemes" -- "$MYNA" --phonemes "Hello world."
+grep -q '^\^ .* \$$' "$T/out" && ok || bad "phonemes line: $(cat "$T/out")"
+expect_exit 0 "phonemes language" -- "$MYNA" --phonemes --language en-us "Hello."
+expect_exit 0 "phoneme ids" -- "$MYNA" --phoneme-ids "Hello world."
+grep -qE '^[0-9]+( [0-9]+)+$' "$T/out" && ok || bad "phoneme ids: $(cat "$T/out")"
+expect_exit 0 "voice info" -- "$MYNA" --voice-info
+grep -q "ac.embedding" "$T/out" && grep -q "voc." "$T/out" && ok || bad "voice-info lacks tensors"
+expect_exit 0 "list voices" -- "$MYNA" --list-voices
+grep -q "en_US-myna" "$T/out" && ok || bad "list-voices: $(cat "$T/out")"
+
+# Bad text.
+expect_exit 2 "empty text" -- "$MYNA" "" -o "$T/x.wav"
+[ ! -e "$T/x.wav" ] && ok || bad "empty text left a file"
+expect_exit 2 "whitespace" -- "$MYNA" "   	  " -o "$T/x.wav"
+printf 'abc\xff\xfe def' > "$T/bad.txt"
+expect_exit 2 "invalid utf-8" -- "$MYNA" -f "$T/bad.txt" -o "$T/x.wav"
+grep -q "UTF-8" "$T/err" && ok || bad "invalid utf-8 message: $(cat "$T/err")"
+printf 'nul\0byte and \x01\x02 control \x1b[31m characters.' > "$T/ctl.txt"
+expect_clean "nul and control" -- "$MYNA" -f "$T/ctl.txt" -o "$T/x.wav"
+expect_clean "emoji" -- "$MYNA" "I like 🍕 and 🚀!" -o "$T/x.wav"
+expect_clean "cjk arabic" -- "$MYNA" "你好世界 مرحبا بالعالم" -o "$T/x.wav"
+expect_clean "ssml" -- "$MYNA" '<speak>Hello <break time="1s"/> &amp; goodbye</speak>' -o "$T/x.wav"
+expect_clean "long number" -- "$MYNA" "$(printf '9%.0s' $(seq 1 200))" -o "$T/x.wav"
+"$PY" -c "print('1'*10000)" > "$T/digits.txt"
+expect_clean "10000 digits phonemes" -- "$MYNA" --phonemes -f "$T/digits.txt"
+"$PY" -c "
+import random; random.seed(1)
+w=['the','quick','brown','fox','jumps','over','lazy','dog','and','runs','away']
+print(' '.join(random.choice(w)+('.' if random.random()<0.08 else '') for _ in range(190000)))" > "$T/big.txt"
+expect_clean "1 MB phonemes" -- "$MYNA" --phonemes -f "$T/big.txt"
+head -c 1000000 /dev/urandom > "$T/random.bin"
+expect_exit 2 "1 MB random bytes" -- "$MYNA" -f "$T/random.bin" -o "$T/x.wav"
+expect_exit 2 "missing text file" -- "$MYNA" -f "$T/none.txt" -o "$T/x.wav"
+
+# Bad voices.
+expect_exit 3 "missing voice" -- "$MYNA" "Hi." --voice "$T/none.myna" -o "$T/x.wav"
+: > "$T/empty.myna"
+expect_exit 3 "empty voice" -- "$MYNA" "Hi." --voice "$T/empty.myna" -o "$T/x.wav"
+head -c 5000 /dev/urandom > "$T/garbage.myna"
+expect_exit 3 "garbage voice" -- "$MYNA" "Hi." --voice "$T/garbage.myna" -o "$T/x.wav"
+voice=$("$MYNA" --list-voices | awk -F'\t' '$1 ~ /myna/ {print $4; exit}')
+size=$(stat -c %s "$voice")
+for cut in 7 48 200 $((size / 2)) $((size - 1)); do
+  head -c "$cut" "$voice" > "$T/trunc.myna"
+  expect_exit 3 "voice truncated to $cut bytes" -- "$MYNA" "Hi." --voice "$T/trunc.myna" -o "$T/x.wav"
+done
+mkdir -p "$T/dir.myna"
+expect_exit 3 "directory as voice" -- "$MYNA" "Hi." --voice "$T/dir.myna" -o "$T/x.wav"
+
+# Bad output and options.
+expect_exit 4 "unwritable output" -- "$MYNA" "Hi." -o /nonexistent-dir/x.wav
+expect_exit 4 "unknown extension" -- "$MYNA" "Hi." -o "$T/x.mp9"
+expect_exit 1 "no output" -- "$MYNA" "Hi."
+for opt in "--rate 0" "--rate abc" "--rate 9" "--pitch 100" "--volume -1" "--threads -1" \
+           "--backend foo" "--vocoder bar" "--sentence-silence 99" "--bogus"; do
+  # shellcheck disable=SC2086
+  expect_exit 1 "option $opt" -- "$MYNA" "Hi." $opt -o "$T/x.wav"
+done
+expect_exit 1 "rate without value" -- "$MYNA" "Hi." -o "$T/x.wav" --rate
+expect_exit 1 "speaker out of range" -- "$MYNA" "Hi." --speaker 7 -o "$T/x.wav"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,85 @@
+/* The NSF excitation: the counter-based noise (values mirrored from
+ * training/myna/excitation.py, statistics of a standard normal) and the harmonic source. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "vocoder/excitation.h"
+
+static const double PI = 3.14159265358979323846;
+
+static void check_noise(void)
+{
+    /* Values printed by training/myna/excitation.py noise(seed, n, 1). */
+    CHECK_NEAR(myna_noise(1234, 0), 0.7820008348937547, 1e-12);
+    CHECK_NEAR(myna_noise(1234, 1), -1.0539883632503566, 1e-12);
+    CHECK_NEAR(myna_noise(0, 12345), 0.014321823983396055, 1e-12);
+    CHECK_NEAR(myna_noise(9223372036854775813ull, 7), 1.4783757490571903, 1e-12);
+
+    const int n = 200000;
+    double sum = 0, sum2 = 0, sum4 = 0, lag = 0, prev = 0;
+    for (int i = 0; i < n; i++) {
+        double z = myna_noise(42, (uint64_t)i);
+        sum += z;
+        sum2 += z * z;
+        sum4 += z * z * z * z;
+        lag += z * prev;
+        prev = z;
+    }
+    double mean = sum / n, var = sum2 / n - mean * mean;
+    printf("noise: mean %.4f var %.4f kurtosis %.3f lag-1 corr %.4f\n", mean, var,
+           sum4 / n / (var * var), lag / n);
+    CHECK_NEAR(mean, 0.0, 0.01); /* 4.5 sigma for n = 200k */
+    CHECK_NEAR(var, 1.0, 0.015);
+    CHECK_NEAR(sum4 / n / (var * var), 3.0, 0.1);
+    CHECK_NEAR(lag / n, 0.0, 0.01);
+    CHECK(myna_noise(42, 5) == myna_noise(42, 5));
+    CHECK(myna_noise(42, 5) != myna_noise(43, 5));
+}
+
+static void check_source(void)
+{
+    enum { HOP = 16, FRAMES = 4 };
+    exc_params p = {HOP, 8000, 3, 0.1, 0.0, 7};
+    /* unvoiced; 1000 Hz (3rd harmonic 3000 < 4000 kept); 1500 Hz (3rd = 4500 dropped); 500 */
+    const float f0[FRAMES] = {0.0f, 1000.0f, 1500.0f, 500.0f};
+    float e[FRAMES * HOP];
+    double phase = 0;
+    exc_generate(&p, f0, FRAMES, &phase, 100, e);
+    double phi = 0, worst = 0;
+    for (int n = 0; n < FRAMES * HOP; n++) {
+        double hz = f0[n / HOP], want;
+        phi = fmod(phi + 2 * PI * hz / p.sample_rate, 2 * PI);
+        if (hz == 0) {
+            want = p.sine_amp / 3.0 * myna_noise(p.seed, 100 + (uint64_t)n);
+        } else {
+            int harmonics = hz * 3 < 4000 ? 3 : 2;
+            want = 0;
+            for (int h = 1; h <= harmonics; h++)
+                want += sin(h * phi);
+            want *= p.sine_amp / 3.0;
+        }
+        worst = fmax(worst, fabs(e[n] - want));
+    }
+    printf("source: max deviation from the formula %.3g\n", worst);
+    CHECK(worst < 1e-7);
+    CHECK_NEAR(phase, phi, 1e-12);
+
+    /* Noise is added to voiced samples with noise_std. */
+    exc_params noisy = p;
+    noisy.noise_std = 0.5;
+    float e2[FRAMES * HOP];
+    phase = 0;
+    exc_generate(&noisy, f0, FRAMES, &phase, 100, e2);
+    worst = 0;
+    for (int n = HOP; n < FRAMES * HOP; n++)
+        worst = fmax(worst, fabs((e2[n] - e[n]) - 0.5 * myna_noise(p.seed, 100 + (uint64_t)n)));
+    CHECK(worst < 1e-6);
+}
+
+int main(void)
+{
+    check_noise();
+    check_source();
+    return check_summary("test_models_excitation");
+}

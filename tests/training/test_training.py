@@ -1,0 +1,268 @@
+#!/usr/bin/python3
+"""Tests of training/myna: features, excitation, PQMF, export and the parity fixtures.
+
+Run: /usr/bin/python3 tests/training/test_training.py  (ctest: training_python).
+Exits 77 (ctest "skipped") where torch/numpy are missing.
+"""
+import os
+import sys
+import tempfile
+import unittest
+
+try:
+    import numpy as np
+    import torch
+except ImportError:
+    print("torch/numpy not available: skipped")
+    sys.exit(77)
+
+ROOT = os.environ.get("MYNA_SOURCE_DIR",
+                      os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "training"))
+FIXTURES = os.path.join(ROOT, "tests", "models", "fixtures")
+
+import make_fixtures  # noqa: E402
+from myna import audio, excitation, pqmf, reference  # noqa: E402
+from myna.export import export_voice  # noqa: E402
+from myna.voicefile import read_voice  # noqa: E402
+
+torch.set_num_threads(1)
+
+
+class MelTest(unittest.TestCase):
+    def test_sine_lands_in_its_mel_band(self):
+        sr, f = 22050, 2000.0
+        mel = audio.MelSpec(sr=sr)
+        x = np.sin(2 * np.pi * f * np.arange(sr) / sr).astype(np.float32)
+        lm = mel.numpy(x)
+        self.assertEqual(lm.shape, (sr // 256 + 1, 80))
+        band = int(np.argmax(lm[5:-5].mean(axis=0)))
+        # centre frequencies of the filters; the sine must sit in the loudest one's support
+        edges = audio.mel_to_hz(np.linspace(0, audio.hz_to_mel(8000.0), 82))
+        self.assertLess(edges[band], f)
+        self.assertGreater(edges[band + 2], f)
+        self.assertLess(abs(edges[band + 1] - f), edges[band + 2] - edges[band])
+
+    def test_numpy_and_torch_agree(self):
+        mel = audio.MelSpec()
+        x = np.random.RandomState(0).randn(8000).astype(np.float32) * 0.1
+        a = mel.numpy(x)
+        b = mel.torch(torch.from_numpy(x)).numpy()
+        self.assertEqual(a.shape, b.shape)
+        self.assertLess(np.abs(a - b).max(), 1e-4)
+
+    def test_filterbank_slaney_area_norm(self):
+        fb = audio.mel_filterbank(22050, 1024, 80, 0.0, 8000.0)
+        self.assertEqual(fb.shape, (80, 513))
+        self.assertTrue(np.all(fb >= 0))
+        # Slaney: the linear part is 200/3 Hz per mel, 1000 Hz is mel 15
+        self.assertAlmostEqual(float(audio.hz_to_mel(1000.0)), 15.0)
+        self.assertAlmostEqual(float(audio.mel_to_hz(audio.hz_to_mel(3456.0))), 3456.0, 6)
+        # triangle peak height 2 / (f_hi - f_lo) (the "slaney" area normalisation)
+        edges = audio.mel_to_hz(np.linspace(0, audio.hz_to_mel(8000.0), 82))
+        peak = 2.0 / (edges[2:] - edges[:-2])
+        self.assertTrue(np.all(fb.max(axis=1) <= peak * (1 + 1e-5)))
+        self.assertTrue(np.all(fb[20:].max(axis=1) > 0.45 * peak[20:]))
+
+
+class F0Test(unittest.TestCase):
+    def test_150hz_tone(self):
+        sr = 22050
+        t = np.arange(sr) / sr
+        x = 0.5 * np.sin(2 * np.pi * 150 * t) + 0.2 * np.sin(2 * np.pi * 300 * t + 1.0)
+        f0, voiced = audio.estimate_f0(x, sr, 256)
+        self.assertEqual(len(f0), sr // 256 + 1)
+        self.assertGreater(voiced[3:-3].mean(), 0.95)
+        self.assertLess(np.abs(f0[3:-3] - 150.0).max(), 1.5)
+
+    def test_silence_and_noise_unvoiced(self):
+        sr = 22050
+        x = np.concatenate([np.zeros(sr // 2), 0.3 * np.random.RandomState(1).randn(sr // 2)])
+        f0, voiced = audio.estimate_f0(x, sr, 256)
+        self.assertLess(voiced.mean(), 0.1)
+        self.assertTrue(np.all(f0[~voiced] == 0))
+
+
+class ExcitationTest(unittest.TestCase):
+    def test_splitmix64_reference_value(self):
+        # first output of SplitMix64 seeded with 0
+        self.assertEqual(int(excitation.splitmix64(0)), 0xE220A8397B1DCDAF)
+
+    def test_noise_is_counter_based(self):
+        a = excitation.noise(1234, 0, 1000)
+        b = excitation.noise(1234, 500, 500)
+        np.testing.assert_array_equal(a[500:], b)
+        z = excitation.noise(1234, 0, 200000)
+        self.assertLess(abs(z.mean()), 0.01)
+        self.assertLess(abs(z.std() - 1.0), 0.01)
+        self.assertFalse(np.array_equal(a, excitation.noise(1235, 0, 1000)))
+
+    def test_deterministic_and_harmonics_below_nyquist(self):
+        f0 = [0, 100, 1500, 3000]
+        args = (8, 8000, 3, 0.1, 0.0, 7)
+        e1 = excitation.excitation(f0, *args)
+        np.testing.assert_array_equal(e1, excitation.excitation(f0, *args))
+        self.assertEqual(e1.dtype, np.float32)
+        phi, _ = excitation.phase(f0, 8, 8000)
+        # frame 2 (1500 Hz): harmonics 1, 2 only; frame 3 (3000 Hz): harmonic 1 only
+        two = np.sin(phi[16:24]) + np.sin(2 * phi[16:24])
+        np.testing.assert_allclose(e1[16:24], 0.1 / 3 * two, atol=1e-7)
+        np.testing.assert_allclose(e1[24:32], 0.1 / 3 * np.sin(phi[24:32]), atol=1e-7)
+        # unvoiced frame with noise_std 0 is still noise: sine_amp / 3 * z
+        np.testing.assert_allclose(e1[:8], 0.1 / 3 * excitation.noise(7, 0, 8), atol=1e-7)
+
+    def test_phase_carries_across_calls(self):
+        f0 = np.linspace(80, 300, 20)
+        whole, _ = excitation.phase(f0, 16, 16000)
+        a, last = excitation.phase(f0[:7], 16, 16000)
+        b, _ = excitation.phase(f0[7:], 16, 16000, last)
+        np.testing.assert_array_equal(whole, np.concatenate([a, b]))
+
+
+class PqmfTest(unittest.TestCase):
+    def test_reconstruction(self):
+        for bands, taps, bound in ((4, 63, 55.0), (2, 13, 35.0)):
+            h, g, w, snr = pqmf.design(bands, taps)
+            print(f"PQMF B={bands} N={taps}: Kq={w.shape[2]}, reconstruction SNR {snr:.1f} dB")
+            self.assertGreater(snr, bound)
+        self.assertEqual(pqmf.synthesis_kernel_size(4, 63), 17)
+
+    def test_torch_matches_numpy(self):
+        p = pqmf.PQMF(4, 63)
+        h, g, w, _ = pqmf.design(4, 63)
+        x = np.random.RandomState(2).randn(1024)
+        b_np = pqmf.analysis(x, h)
+        b_t = p.analysis(torch.tensor(x[None], dtype=torch.float32))[0].T.numpy()
+        self.assertLess(np.abs(b_np - b_t).max(), 1e-4)
+        y_np = pqmf.synthesis(b_np, w)
+        y_t = p.synthesis(torch.tensor(b_np.T[None], dtype=torch.float32))[0].numpy()
+        self.assertLess(np.abs(y_np - y_t).max(), 1e-4)
+
+
+class ExportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.cfg, cls.ac, cls.voc = make_fixtures.build(5, 4, 2, 1)
+        cls.path = os.path.join(cls.tmp.name, "t.myna")
+        export_voice(cls.path, cls.cfg, cls.ac, cls.voc, make_fixtures.SYMBOLS, ["a", "b"],
+                     int8=False, name="t")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_round_trip_metadata_and_layout(self):
+        meta, t = read_voice(self.path)
+        for key in ("general.name", "general.language", "general.license", "general.model_card",
+                    "general.description", "audio.sample_rate", "mel.n_fft", "mel.hop",
+                    "mel.win", "mel.n_mels", "mel.fmin", "mel.fmax", "mel.log_floor",
+                    "phonemes.symbols", "speakers.names", "acoustic.n_symbols",
+                    "acoustic.f0_mean", "acoustic.f0_std", "vocoder.dilations",
+                    "vocoder.pqmf_kernel", "vocoder.seed"):
+            self.assertIn(key, meta)
+        self.assertEqual(meta["phonemes.symbols"], make_fixtures.SYMBOLS)
+        self.assertEqual(meta["vocoder.dilations"], [1, 2, 4])
+        self.assertEqual(meta["vocoder.pqmf_kernel"], 7)
+        self.assertEqual(t["mel.filterbank"].shape, (10, 33))
+        # conv layout [O][K][I] is PyTorch's [O][I][K] transposed
+        w = self.voc.layer_convs[1].weight.detach().numpy()
+        np.testing.assert_array_equal(t["voc.layer1.conv.weight"], w.transpose(0, 2, 1))
+        lstm = self.ac.enc_lstm
+        np.testing.assert_allclose(t["ac.enc.lstm.bwd.bias"],
+                                   (lstm.bias_ih_l0_reverse + lstm.bias_hh_l0_reverse).detach(),
+                                   rtol=1e-6)
+        self.assertEqual(t["ac.dec.lstm1.fwd.w_hh"].shape, (24, 1, 6))
+
+    def test_int8_layers(self):
+        path = os.path.join(self.tmp.name, "q.myna")
+        export_voice(path, self.cfg, self.ac, self.voc, make_fixtures.SYMBOLS, ["a", "b"],
+                     int8=True)
+        _, t = read_voice(path)
+        for name in ("ac.enc.conv0.weight", "ac.enc.lstm.fwd.w_ih", "ac.dur.conv1.weight",
+                     "ac.dec.lstm0.bwd.w_hh", "ac.post.conv1.weight", "voc.layer2.out.weight",
+                     "voc.post1.weight", "voc.cond_proj.weight"):
+            self.assertEqual(t[name].dtype, np.int8, name)
+        for name in ("ac.dec.out.weight", "ac.dur.out.weight", "voc.input.weight",
+                     "voc.cond.weight", "voc.post2.weight", "voc.pqmf.weight"):
+            self.assertEqual(t[name].dtype, np.float32, name)
+        _, t32 = read_voice(self.path)
+        # (weight tensor, its scale): conv/linear X.weight + X.scale, LSTM X.w_ih + X.w_ih.scale
+        for wname, sname in (("ac.enc.conv1.weight", "ac.enc.conv1.scale"),
+                             ("voc.layer0.conv.weight", "voc.layer0.conv.scale"),
+                             ("ac.dec.lstm1.fwd.w_ih", "ac.dec.lstm1.fwd.w_ih.scale")):
+            ref = t32[wname]
+            deq = t[wname].astype(np.float32) * t[sname][:, None, None]
+            step = np.abs(ref).max(axis=(1, 2)) / 127
+            self.assertTrue(np.all(np.abs(deq - ref) <= step[:, None, None] * 0.5 + 1e-7), wname)
+
+    def test_numpy_reference_matches_torch(self):
+        """The exported file, run by an independent numpy implementation of docs/models.md,
+        reproduces the PyTorch outputs (checks layouts, batch-norm folding, names)."""
+        v = reference.Voice(self.path)
+        ids = torch.tensor(make_fixtures.IDS)
+        frames = torch.tensor(make_fixtures.TARGET_FRAMES)
+        with torch.no_grad():
+            tf = self.ac(ids, frames=frames, speaker=1)
+            pred = self.ac(ids, speaker=1, dur_scale=1.25, pitch=2.0)
+        r = reference.acoustic(v, make_fixtures.IDS, 1, frames=make_fixtures.TARGET_FRAMES)
+        for key in ("mel0", "mel", "lf0", "vuv", "f0", "log_dur"):
+            np.testing.assert_allclose(r[key], tf[key].numpy(), atol=1e-4, rtol=1e-4, err_msg=key)
+        r = reference.acoustic(v, make_fixtures.IDS, 1, dur_scale=1.25, pitch=2.0)
+        np.testing.assert_array_equal(r["frames"], pred["frames"].numpy())
+        np.testing.assert_allclose(r["mel"], pred["mel"].numpy(), atol=1e-4)
+
+        f0 = np.array(make_fixtures.VOC_F0, dtype=np.float64)
+        exc = reference.vocoder_excitation(v, f0)
+        mel = tf["mel"].numpy()
+        with torch.no_grad():
+            y = self.voc(torch.from_numpy(mel), torch.from_numpy(exc)).numpy()
+        ry, _ = reference.vocoder(v, mel, exc)
+        self.assertEqual(len(y), len(f0) * 8)
+        np.testing.assert_allclose(ry, y, atol=1e-5)
+
+
+class FixturesTest(unittest.TestCase):
+    def test_fixtures_are_current(self):
+        """Regenerating gives the checked-in fixtures (within float noise), and the checked-in
+        I/O file agrees with the numpy reference run on the checked-in voices."""
+        with tempfile.TemporaryDirectory() as tmp:
+            argv, sys.argv = sys.argv, ["make_fixtures.py", tmp]
+            try:
+                make_fixtures.main()
+            finally:
+                sys.argv = argv
+            total = 0
+            for name in sorted(os.listdir(tmp)):
+                path = os.path.join(FIXTURES, name)
+                self.assertTrue(os.path.exists(path), f"{name} missing; run make_fixtures.py")
+                total += os.path.getsize(path)
+                m_new, t_new = read_voice(os.path.join(tmp, name))
+                m_old, t_old = read_voice(path)
+                self.assertEqual(m_new, m_old, name)
+                self.assertEqual(sorted(t_new), sorted(t_old), name)
+                for k in t_new:
+                    np.testing.assert_allclose(t_new[k].astype(np.float64),
+                                               t_old[k].astype(np.float64), atol=1e-4,
+                                               err_msg=f"{name}:{k}")
+            self.assertLess(total, 200 * 1024)
+        for base in ("tiny", "tiny_spk"):
+            meta, io = read_voice(os.path.join(FIXTURES, base + "_io.myna"))
+            v = reference.Voice(os.path.join(FIXTURES, base + "_f32.myna"))
+            ids = io["io.ids"].astype(np.int64)
+            r = reference.acoustic(v, ids, meta["io.speaker"], frames=io["io.frames"])
+            np.testing.assert_allclose(r["mel"], io["io.tf.mel"], atol=1e-4)
+            np.testing.assert_allclose(r["h"], io["io.enc"], atol=1e-4)
+            r = reference.acoustic(v, ids, meta["io.speaker"], meta["io.dur_scale"],
+                                   meta["io.pitch"])
+            np.testing.assert_array_equal(r["frames"], io["io.pred.frames"])
+            np.testing.assert_allclose(r["f0"], io["io.pred.f0"], rtol=1e-4)
+            exc = reference.vocoder_excitation(v, io["io.voc.f0"])
+            np.testing.assert_array_equal(exc, io["io.voc.excitation"])
+            y, b = reference.vocoder(v, io["io.voc.mel"], exc)
+            np.testing.assert_allclose(b, io["io.voc.bands"], atol=1e-5)
+            np.testing.assert_allclose(y, io["io.voc.audio"], atol=1e-5)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,54 @@
+#include "excitation.h"
+
+#include <math.h>
+
+static const double two_pi = 6.283185307179586476925286766559;
+
+static uint64_t splitmix64(uint64_t x)
+{
+    uint64_t z = x + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Top 53 bits plus half an ulp: strictly inside (0, 1), so log() below is finite. */
+static double unit_open(uint64_t bits)
+{
+    return ((double)(bits >> 11) + 0.5) * 0x1.0p-53;
+}
+
+double myna_noise(uint64_t seed, uint64_t n)
+{
+    double u1 = unit_open(splitmix64(seed ^ (2 * n)));
+    double u2 = unit_open(splitmix64(seed ^ (2 * n + 1)));
+    return sqrt(-2.0 * log(u1)) * cos(two_pi * u2);
+}
+
+void exc_generate(const exc_params *p, const float *f0, int n_frames, double *phase,
+                  uint64_t first_sample, float *out)
+{
+    const double nyquist = 0.5 * p->sample_rate;
+    const double sine_gain = p->n_harmonics > 0 ? p->sine_amp / p->n_harmonics : 0.0;
+    double phi = *phase;
+    uint64_t n = first_sample;
+    for (int f = 0; f < n_frames; f++) {
+        double hz = f0[f] > 0 && isfinite(f0[f]) ? f0[f] : 0.0;
+        double step = two_pi * hz / p->sample_rate;
+        for (int i = 0; i < p->hop; i++, n++) {
+            phi = fmod(phi + step, two_pi);
+            double z = myna_noise(p->seed, n);
+            double e;
+            if (hz > 0) {
+                double sum = 0.0;
+                for (int h = 1; h <= p->n_harmonics && h * hz < nyquist; h++)
+                    sum += sin(h * phi);
+                e = sine_gain * sum + p->noise_std * z;
+            } else {
+                e = p->sine_amp / 3.0 * z;
+            }
+            *out++ = (float)e;
+        }
+    }
+    *phase = phi;
+}
