@@ -25,7 +25,7 @@ static double now(void)
 static int usage(void)
 {
     fprintf(stderr, "usage: myna-bench [--voice V] [--threads N] [--repeat R] [--text T] "
-                    "[--first-sentence TEXT]\n");
+                    "[--first-sentence TEXT] [--backend cpu|vulkan|auto] [--device N]\n");
     return 1;
 }
 
@@ -34,7 +34,8 @@ int main(int argc, char **argv)
     const char *voice_name = "en_US-myna", *text = DEFAULT_TEXT;
     const char *first = "The quick brown fox jumps over the lazy dog near the quiet river bank "
                         "while twenty small birds sing softly in the morning light.";
-    int threads = 1, repeat = 3;
+    int threads = 1, repeat = 3, device = -1;
+    myna_backend backend = MYNA_BACKEND_CPU;
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc) return usage();
         if (!strcmp(argv[i], "--voice")) voice_name = argv[++i];
@@ -42,6 +43,14 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--repeat")) repeat = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--text")) text = argv[++i];
         else if (!strcmp(argv[i], "--first-sentence")) first = argv[++i];
+        else if (!strcmp(argv[i], "--device")) device = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--backend")) {
+            const char *b = argv[++i];
+            if (!strcmp(b, "cpu")) backend = MYNA_BACKEND_CPU;
+            else if (!strcmp(b, "vulkan")) backend = MYNA_BACKEND_VULKAN;
+            else if (!strcmp(b, "auto")) backend = MYNA_BACKEND_AUTO;
+            else return usage();
+        }
         else return usage();
     }
     if (repeat < 1) repeat = 1;
@@ -55,7 +64,8 @@ int main(int argc, char **argv)
     myna_options o;
     myna_options_default(&o);
     o.threads = threads;
-    o.backend = MYNA_BACKEND_CPU;
+    o.backend = backend;
+    o.device_index = device;
     myna_synth *s;
     if (myna_voice_open(path, &v, err, sizeof err) != MYNA_OK ||
         myna_synth_create(v, &o, &s, err, sizeof err) != MYNA_OK) {

@@ -12,6 +12,8 @@ PACKAGES=(
   sox
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   libportaudio2 portaudio19-dev libasound2-plugins alsa-utils
+  libmicrohttpd-dev
+  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth xdotool imagemagick
 )
 # Benchmarks (tools/bench) compare with other engines and measure intelligibility.
 if [ "${1:-}" = "--bench" ]; then

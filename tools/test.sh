@@ -16,3 +16,8 @@ if [ "${MYNA_SKIP_SANITIZERS:-0}" != 1 ]; then
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j"$jobs" -LE no_sanitizer)
 fi
+
+# Short fuzzing runs of the parsers (longer runs: FUZZ_SECONDS=600 tools/fuzz.sh).
+if [ "${MYNA_SKIP_FUZZ:-0}" != 1 ]; then
+  FUZZ_SECONDS=${FUZZ_SECONDS:-20} tools/fuzz.sh
+fi

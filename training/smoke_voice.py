@@ -199,7 +199,7 @@ def train_acoustic(args, cfg, data):
     path = os.path.join(args.cache, "acoustic.pt")
     step, loss_v = checkpointed(path, model, opt)
     rng = np.random.default_rng(step)
-    it = batches(rng, len(data["ids"]), 8)
+    it = batches(rng, len(data["ids"]), args.batch)
     model.train()
     while step < args.steps_acoustic:
         idx = next(it)
@@ -221,7 +221,7 @@ def train_acoustic(args, cfg, data):
         opt.step()
         step += 1
         loss_v = float(loss)
-        if step % 25 == 0 or step == args.steps_acoustic:
+        if step % 10 == 0 or step == args.steps_acoustic:
             log("acoustic step %d loss %.3f (%s)" % (step, loss_v, " ".join(
                 "%s %.3f" % (k, float(v)) for k, v in parts.items())))
             save(path, model, opt, step, loss_v)
@@ -259,7 +259,7 @@ def train_vocoder(args, cfg, data):
         opt.step()
         step += 1
         loss_v = float(loss)
-        if step % 25 == 0 or step == args.steps_vocoder:
+        if step % 10 == 0 or step == args.steps_vocoder:
             log("vocoder step %d loss %.3f" % (step, loss_v))
             save(path, model, opt, step, loss_v)
     return model, step, loss_v
@@ -290,8 +290,9 @@ def main():
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "../../shared"))
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/myna/smoke"))
     ap.add_argument("--sentences", type=int, default=200)
-    ap.add_argument("--steps-acoustic", type=int, default=300)
-    ap.add_argument("--steps-vocoder", type=int, default=300)
+    ap.add_argument("--steps-acoustic", type=int, default=80)
+    ap.add_argument("--steps-vocoder", type=int, default=120)
+    ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--name", default="en_US-myna")
     args = ap.parse_args()

@@ -47,10 +47,6 @@ struct voc_model {
     int context_frames, block_frames;
     rt_weight *input, *cond, *cond_proj, *post1, *post2, *pqmf;
     rt_weight **layer_conv, **layer_out;
-    /* Gating fallback for runtimes whose rt_activate lacks RT_ACT_GATED: an f32 identity
-     * conv with a gated activation (exact, but costs a 2R x 2R product per band step). */
-    rt_weight *gate_identity;
-    float *gate_identity_data;
     rt_buf *buf[B_COUNT];
 };
 
@@ -144,27 +140,6 @@ static int load_weights(ml_loader *L, voc_model *m)
     return 0;
 }
 
-/* Uses rt_activate(RT_ACT_GATED) when the runtime has it, else builds the identity fallback. */
-static int setup_gating(voc_model *m)
-{
-    rt_buf *z = NULL, *g = NULL;
-    rt_status s = rt_buf_create(m->ctx, 1, 2, &z);
-    if (s == RT_OK) s = rt_buf_create(m->ctx, 1, 1, &g);
-    if (s == RT_OK) s = rt_activate(m->ctx, z, RT_ACT_GATED, g);
-    if (z) rt_buf_destroy(m->ctx, z);
-    if (g) rt_buf_destroy(m->ctx, g);
-    if (s == RT_OK) return 0;
-    if (s != RT_ERR_ARG && s != RT_ERR_UNSUPPORTED) return s;
-    int n = 2 * m->R;
-    m->gate_identity_data = calloc((size_t)n * (size_t)n, sizeof(float));
-    if (!m->gate_identity_data) return RT_ERR_NOMEM;
-    for (int i = 0; i < n; i++)
-        m->gate_identity_data[(size_t)i * (size_t)n + (size_t)i] = 1.0f;
-    rt_weight_desc d = {
-        .dtype = RT_F32, .out = n, .kernel = 1, .in = n, .data = m->gate_identity_data};
-    return rt_weight_create(m->ctx, &d, &m->gate_identity);
-}
-
 int voc_model_load(const vf_file *vf, rt_ctx *ctx, voc_model **out, char *err, size_t err_len)
 {
     *out = NULL;
@@ -175,8 +150,6 @@ int voc_model_load(const vf_file *vf, rt_ctx *ctx, voc_model **out, char *err, s
     ml_loader L = {vf, ctx, err, err_len};
     int rc = read_hparams(&L, m);
     if (!rc) rc = load_weights(&L, m);
-    if (!rc && (rc = setup_gating(m)) != 0)
-        ml_fail(&L, "vocoder: cannot set up gating (status %d)", rc);
     if (rc) {
         voc_model_free(m);
         return rc;
@@ -204,10 +177,8 @@ void voc_model_free(voc_model *m)
     destroy_weight(m->ctx, &m->post1);
     destroy_weight(m->ctx, &m->post2);
     destroy_weight(m->ctx, &m->pqmf);
-    destroy_weight(m->ctx, &m->gate_identity);
     for (int i = 0; i < B_COUNT; i++)
         if (m->buf[i]) rt_buf_destroy(m->ctx, m->buf[i]);
-    free(m->gate_identity_data);
     free(m->layer_conv);
     free(m->layer_out);
     free(m->dilation);
@@ -275,10 +246,8 @@ static rt_status residual_layer(voc_model *m, int l, const rt_buf *cp, rt_buf *x
     TRY(rt_conv1d(ctx, m->layer_conv[l], x, m->dilation[l], RT_ACT_NONE, z));
     /* z's row 0 is the window's first band step, cp's row 0 its first frame: t0 = 0. */
     TRY(rt_add_upsampled(ctx, z, 0, cp, l * 2 * R, m->up));
-    if (m->gate_identity)
-        TRY(rt_conv1d(ctx, m->gate_identity, z, 1, RT_ACT_GATED, g));
-    else
-        TRY(rt_activate(ctx, z, RT_ACT_GATED, g));
+    /* The gate follows the conditioning, so it cannot be fused into the conv. */
+    TRY(rt_activate(ctx, z, RT_ACT_GATED, g));
     TRY(rt_conv1d(ctx, m->layer_out[l], g, 1, RT_ACT_NONE, o));
     TRY(rt_copy_cols(ctx, o, 0, R, x, 0, 1));
     TRY(rt_axpby(ctx, x, (float)sqrt(0.5), x, 0.0f, x));

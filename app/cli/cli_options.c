@@ -15,6 +15,9 @@ void cli_print_help(FILE *out)
           "  -f, --file FILE          read the text from FILE ('-' = standard input)\n"
           "  -o, --output FILE        write audio; format from the extension: .wav .flac .ogg\n"
           "      --raw                write 16-bit little-endian mono PCM to standard output\n"
+          "      --play               speak on the audio device (PortAudio) while rendering\n"
+          "      --audio-device DEV   device for --play: index or name from --list-devices\n"
+          "      --list-devices       list audio output devices ('*' = default)\n"
           "Voice:\n"
           "  -v, --voice NAME|PATH    voice to use (default: the default voice)\n"
           "      --list-voices        list the voices found on the search path\n"
@@ -38,11 +41,13 @@ void cli_print_help(FILE *out)
           "Other:\n"
           "      --progress, --no-progress   progress bar on stderr (default: when a terminal)\n"
           "  -q, --quiet              no messages except errors\n"
+          "      --verbose            with --play: report underruns even when there are none\n"
           "  -h, --help, --version\n\n"
           "Voices are searched in $MYNA_VOICE_PATH, in 'voices' folders beside the program\n"
           "and in the install prefix's share/myna/voices.\n"
+          "One of -o, --raw or --play is required to speak.\n"
           "Exit status: 0 ok, 1 usage, 2 bad input text, 3 voice problem, 4 output not\n"
-          "writable, 5 synthesis failure.\n",
+          "writable or no usable audio device, 5 synthesis failure, 130 --play interrupted.\n",
           out);
 }
 
@@ -110,6 +115,7 @@ static int parse_valued(const char *a, const char *v, cli_options *o)
     else if (is(a, "-v", "--voice")) o->voice = v;
     else if (is(a, NULL, "--language")) o->language = v;
     else if (is(a, NULL, "--lexicon")) s->lexicon_path = v;
+    else if (is(a, NULL, "--audio-device")) o->audio_device = v;
     else if (is(a, "-r", "--rate")) return parse_float(a, v, 0.25f, 4.0f, &s->rate);
     else if (is(a, "-p", "--pitch")) return parse_float(a, v, -12.0f, 12.0f, &s->pitch_semitones);
     else if (is(a, NULL, "--volume")) return parse_float(a, v, 0.0f, 4.0f, &s->volume);
@@ -127,7 +133,7 @@ static int takes_value(const char *a)
     static const char *const valued[] = {
         "-f", "--file", "-o", "--output", "-v", "--voice", "--language", "--lexicon", "-r",
         "--rate", "-p", "--pitch", "--volume", "--sentence-silence", "--speaker", "-t",
-        "--threads", "--device", "--backend", "--vocoder"};
+        "--threads", "--device", "--backend", "--vocoder", "--audio-device"};
     for (size_t i = 0; i < sizeof valued / sizeof *valued; i++)
         if (strcmp(a, valued[i]) == 0) return 1;
     return 0;
@@ -141,6 +147,9 @@ static int parse_flag(const char *a, cli_options *o)
     else if (is(a, NULL, "--phonemes")) o->action = ACTION_PHONEMES;
     else if (is(a, NULL, "--phoneme-ids")) o->action = ACTION_PHONEME_IDS;
     else if (is(a, NULL, "--raw")) o->raw = 1;
+    else if (is(a, NULL, "--play")) o->play = 1;
+    else if (is(a, NULL, "--list-devices")) o->action = ACTION_LIST_DEVICES;
+    else if (is(a, NULL, "--verbose")) o->verbose = 1;
     else if (is(a, NULL, "--progress")) o->progress = 1;
     else if (is(a, NULL, "--no-progress")) o->progress = 0;
     else if (is(a, "-q", "--quiet")) o->quiet = 1;
@@ -174,12 +183,12 @@ int cli_parse(int argc, char **argv, cli_options *o)
             return EXIT_USAGE;
         }
     }
-    if (o->action == ACTION_SPEAK && !o->output && !o->raw) {
-        fprintf(stderr, "myna: no output: give -o FILE (.wav .flac .ogg) or --raw\n");
+    if (o->action == ACTION_SPEAK && !o->output && !o->raw && !o->play) {
+        fprintf(stderr, "myna: no output: give -o FILE (.wav .flac .ogg), --raw or --play\n");
         return EXIT_USAGE;
     }
-    if (o->output && o->raw) {
-        fprintf(stderr, "myna: -o and --raw exclude each other\n");
+    if (!!o->output + o->raw + o->play > 1) {
+        fprintf(stderr, "myna: -o, --raw and --play exclude each other\n");
         return EXIT_USAGE;
     }
     if (o->text_file && o->n_words) {

@@ -12,10 +12,12 @@ enum {
     EXIT_VOICE = 3,     /* voice not found, corrupt or unsupported */
     EXIT_OUTPUT = 4,    /* output cannot be written */
     EXIT_SYNTHESIS = 5, /* backend or model failure */
+    EXIT_INTERRUPTED = 130, /* --play stopped by Ctrl-C (SIGINT) or SIGTERM, shell style */
 };
 
 typedef enum { ACTION_SPEAK, ACTION_LIST_VOICES, ACTION_VOICE_INFO, ACTION_PHONEMES,
-               ACTION_PHONEME_IDS, ACTION_HELP, ACTION_VERSION } cli_action;
+               ACTION_PHONEME_IDS, ACTION_HELP, ACTION_VERSION,
+               ACTION_LIST_DEVICES } cli_action;
 
 typedef struct {
     cli_action action;
@@ -24,6 +26,9 @@ typedef struct {
     const char *output;      /* -o */
     const char *language;    /* --language, for --phonemes without a voice */
     int raw;                 /* --raw: s16le PCM on stdout */
+    int play;                /* --play: speak on the audio device */
+    const char *audio_device; /* --audio-device N|NAME; NULL = default output */
+    int verbose;             /* --verbose: playback statistics on stderr */
     int progress;            /* -1 auto (stderr is a terminal), 0 off, 1 on */
     int quiet;
     myna_options synth;

@@ -9,6 +9,7 @@
 #include "audio_sink.h"
 #include "cli_options.h"
 #include "myna.h"
+#include "playback_cli.h"
 #include "text_input.h"
 
 #define DEFAULT_VOICE "en_US-myna"
@@ -148,6 +149,12 @@ static int do_speak(const cli_options *o, const char *text, size_t len)
     myna_synth *synth;
     int rc = make_synth(o, &voice, &synth);
     if (rc != EXIT_OK) return rc;
+    if (o->play) {
+        rc = cli_play(o, synth, myna_voice_sample_rate(voice), text, len);
+        myna_synth_destroy(synth);
+        myna_voice_close(voice);
+        return rc;
+    }
     audio_sink *sink = audio_sink_open(o->output, myna_voice_sample_rate(voice));
     size_t n = 0;
     if (!sink) rc = EXIT_OUTPUT;
@@ -177,6 +184,7 @@ int main(int argc, char **argv)
         case ACTION_VERSION: printf("myna %s\n", myna_version()); break;
         case ACTION_LIST_VOICES: rc = myna_voice_list(print_voice, NULL) ? EXIT_VOICE : 0; break;
         case ACTION_VOICE_INFO: rc = do_voice_info(&o); break;
+        case ACTION_LIST_DEVICES: rc = cli_list_devices(); break;
         default: {
             if (o.n_words == 0 && !o.text_file) o.text_file = "-";
             if (o.progress < 0) o.progress = !o.quiet && isatty(STDERR_FILENO);

@@ -83,17 +83,32 @@ static myna_status take_options(myna_synth *s, const myna_options *user)
 
 static myna_status create_backend(myna_synth *s)
 {
-    rt_config cfg = {.kind = RT_BACKEND_CPU, .threads = s->opt.threads, .isa = RT_ISA_AUTO,
+    rt_config cpu = {.kind = RT_BACKEND_CPU, .threads = s->opt.threads, .isa = RT_ISA_AUTO,
                      .device = s->opt.device_index};
+    rt_config vk = cpu;
+    vk.kind = RT_BACKEND_VULKAN;
+    rt_status rs;
     switch (s->opt.backend) {
-    case MYNA_BACKEND_AUTO:
-    case MYNA_BACKEND_CPU: break;
-    case MYNA_BACKEND_VULKAN: cfg.kind = RT_BACKEND_VULKAN; break;
+    case MYNA_BACKEND_CPU: rs = rt_ctx_create(&cpu, &s->rt); break;
+    case MYNA_BACKEND_VULKAN:
+        rs = rt_ctx_create(&vk, &s->rt);
+        if (rs == RT_ERR_UNSUPPORTED)
+            return synth_fail(s, MYNA_ERR_BACKEND,
+                              "Vulkan backend unavailable (not built, or no Vulkan device)");
+        if (rs == RT_ERR_ARG)
+            return synth_fail(s, MYNA_ERR_BACKEND, "no Vulkan device %d", s->opt.device_index);
+        break;
+    case MYNA_BACKEND_AUTO: {
+        /* Vulkan only on a real GPU: on a CPU implementation (lavapipe) the CPU backend is far
+         * faster. Any Vulkan failure falls back to the CPU. */
+        int gpu = 0;
+        rs = RT_ERR_UNSUPPORTED;
+        if (rt_vulkan_probe(&gpu) == RT_OK && gpu) rs = rt_ctx_create(&vk, &s->rt);
+        if (rs != RT_OK) rs = rt_ctx_create(&cpu, &s->rt);
+        break;
+    }
     default: return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "unknown backend");
     }
-    rt_status rs = rt_ctx_create(&cfg, &s->rt);
-    if (rs == RT_ERR_UNSUPPORTED)
-        return synth_fail(s, MYNA_ERR_BACKEND, "the Vulkan backend is not available in this build");
     if (rs != RT_OK) return synth_fail(s, MYNA_ERR_BACKEND, "backend start failed (%d)", rs);
     snprintf(s->backend_name, sizeof s->backend_name, "%s", rt_ctx_describe(s->rt));
     return MYNA_OK;

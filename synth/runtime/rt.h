@@ -1,7 +1,7 @@
 /* Runtime: the generic neural-network operations both models are written against.
  *
  * Layering: models (synth/models, vocoder/) call only the functions in this header. A backend
- * (CPU SIMD today, Vulkan later) implements them through the table in rt_backend.h, so a new
+ * (CPU SIMD in cpu/, Vulkan compute in vulkan/) implements them through the table in rt_backend.h, so a new
  * backend never touches model code.
  *
  * Data model
@@ -51,12 +51,22 @@ typedef struct rt_ctx rt_ctx;
 typedef struct rt_buf rt_buf;
 typedef struct rt_weight rt_weight;
 
+/* RT_BACKEND_VULKAN: RT_ERR_UNSUPPORTED when the library was built without the backend or no
+ * Vulkan driver / usable device is present, RT_ERR_ARG for a device index out of range,
+ * RT_ERR_BACKEND when the device fails to start. Never aborts. */
 rt_status rt_ctx_create(const rt_config *cfg, rt_ctx **out);
 void rt_ctx_destroy(rt_ctx *ctx);
 const char *rt_ctx_describe(const rt_ctx *ctx); /* e.g. "cpu avx512vnni x2" */
 rt_isa rt_ctx_isa(const rt_ctx *ctx);
 const char *rt_isa_name(rt_isa isa);
 rt_isa rt_cpu_best_isa(void); /* what this CPU supports */
+
+/* Is the Vulkan backend usable here? RT_OK when it was built and a Vulkan device can run it,
+ * RT_ERR_UNSUPPORTED otherwise. *has_gpu (may be NULL) is set to 1 when one of the usable
+ * devices is a discrete or integrated GPU, 0 when there are only CPU implementations such
+ * as lavapipe (where the CPU backend is far faster). Creates and destroys a Vulkan instance:
+ * call it once, not per sentence. */
+rt_status rt_vulkan_probe(int *has_gpu);
 
 /* ---- activation buffers ------------------------------------------------------------------ */
 rt_status rt_buf_create(rt_ctx *ctx, int rows, int cols, rt_buf **out); /* zero-filled */
@@ -143,7 +153,9 @@ rt_status rt_axpby(rt_ctx *ctx, const rt_buf *a, float alpha, const rt_buf *b, f
 rt_status rt_copy_cols(rt_ctx *ctx, const rt_buf *src, int src_col0, int n, rt_buf *dst,
                        int dst_col0, int accumulate);
 
-/* y = act(x), element-wise, any shape (not GATED). In place allowed. */
+/* y = act(x), element-wise, any shape; in place allowed. RT_ACT_GATED instead takes x with
+ * 2C columns and writes y with C columns (tanh of the first half times sigmoid of the second),
+ * never in place. */
 rt_status rt_activate(rt_ctx *ctx, const rt_buf *x, rt_act act, rt_buf *y);
 
 /* Copy rows [row0, row0 + y.rows) of x into y (chunking). */

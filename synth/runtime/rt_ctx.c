@@ -3,6 +3,17 @@
 
 #include <stdlib.h>
 
+#ifdef MYNA_HAVE_VULKAN
+rt_status rt_vulkan_backend_create(const rt_config *cfg, const rt_backend **be, void **impl);
+#else
+/* Built without the Vulkan backend (MYNA_VULKAN=OFF, or no Vulkan/glslc at build time). */
+rt_status rt_vulkan_probe(int *has_gpu)
+{
+    if (has_gpu) *has_gpu = 0;
+    return RT_ERR_UNSUPPORTED;
+}
+#endif
+
 rt_status rt_ctx_create(const rt_config *cfg, rt_ctx **out)
 {
     if (!out) return RT_ERR_ARG;
@@ -17,8 +28,12 @@ rt_status rt_ctx_create(const rt_config *cfg, rt_ctx **out)
         st = rt_cpu_backend_create(cfg, &ctx->be, &ctx->impl);
         break;
     case RT_BACKEND_VULKAN:
+#ifdef MYNA_HAVE_VULKAN
+        st = rt_vulkan_backend_create(cfg, &ctx->be, &ctx->impl);
+#else
         st = RT_ERR_UNSUPPORTED;
-        break; /* no GPU backend yet */
+#endif
+        break;
     default:
         st = RT_ERR_ARG;
         break;

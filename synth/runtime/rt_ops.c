@@ -106,8 +106,13 @@ rt_status rt_copy_cols(rt_ctx *ctx, const rt_buf *src, int src_col0, int n, rt_b
 
 rt_status rt_activate(rt_ctx *ctx, const rt_buf *x, rt_act act, rt_buf *y)
 {
-    if (!ctx || !x || !y || !act_ok(act) || act == RT_ACT_GATED) return RT_ERR_ARG;
-    if (x->rows != y->rows || x->cols != y->cols) return RT_ERR_ARG;
+    if (!ctx || !x || !y || !act_ok(act)) return RT_ERR_ARG;
+    if (act == RT_ACT_GATED) {
+        /* y = tanh(x[:, :C]) * sigmoid(x[:, C:]); halves the columns, so never in place. */
+        if (x == y || x->rows != y->rows || x->cols != 2 * y->cols) return RT_ERR_ARG;
+    } else if (x->rows != y->rows || x->cols != y->cols) {
+        return RT_ERR_ARG;
+    }
     rt_status st = op_supported(ctx, RT_OP_ACTIVATE, RT_F32);
     if (st != RT_OK || y->rows == 0) return st;
     return ctx->be->activate(ctx->impl, x, act, y);

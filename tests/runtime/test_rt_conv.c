@@ -17,14 +17,21 @@ typedef struct {
 } conv_case;
 
 static const conv_case conv_cases[] = {
-    {1, 5, 3, 1, 1, RT_ACT_NONE},        {1, 7, 8, 3, 1, RT_ACT_RELU},
-    {2, 13, 6, 5, 3, RT_ACT_GATED},      {37, 48, 96, 3, 1, RT_ACT_TANH},
-    {64, 48, 96, 3, 8, RT_ACT_GATED},    {20, 3, 10, 7, 32, RT_ACT_SIGMOID},
-    {50, 17, 9, 5, 2, RT_ACT_NONE},      {129, 80, 64, 3, 1, RT_ACT_RELU},
-    {33, 100, 130, 1, 1, RT_ACT_NONE},   {5, 1, 4, 1, 1, RT_ACT_GATED},
-    {300, 64, 128, 3, 16, RT_ACT_GATED}, {7, 200, 33, 7, 1, RT_ACT_TANH},
+    {1, 5, 3, 1, 1, RT_ACT_NONE},
+    {1, 7, 8, 3, 1, RT_ACT_RELU},
+    {2, 13, 6, 5, 3, RT_ACT_GATED},
+    {37, 48, 96, 3, 1, RT_ACT_TANH},
+    {64, 48, 96, 3, 8, RT_ACT_GATED},
+    {20, 3, 10, 7, 32, RT_ACT_SIGMOID},
+    {50, 17, 9, 5, 2, RT_ACT_NONE},
+    {129, 80, 64, 3, 1, RT_ACT_RELU},
+    {33, 100, 130, 1, 1, RT_ACT_NONE},
+    {5, 1, 4, 1, 1, RT_ACT_GATED},
+    {300, 64, 128, 3, 16, RT_ACT_GATED},
+    {7, 200, 33, 7, 1, RT_ACT_TANH},
     /* few rows, many channels: the output-channel split of the workers */
-    {9, 64, 96, 3, 2, RT_ACT_GATED},     {6, 96, 200, 1, 1, RT_ACT_RELU},
+    {9, 64, 96, 3, 2, RT_ACT_GATED},
+    {6, 96, 200, 1, 1, RT_ACT_RELU},
 };
 
 static double apply_act(const double *z, int o_n, int o, rt_act act)

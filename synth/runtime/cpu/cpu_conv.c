@@ -43,8 +43,8 @@ static size_t scratch_bytes(const conv_job *j)
     size_t o = (size_t)j->w->desc.out;
     size_t elem = j->w->desc.dtype == RT_I8 ? 1 : sizeof(float);
     return align64(BLOCK_ROWS * j->ldx * elem) + align64(BLOCK_ROWS * sizeof(float)) +
-           align64((size_t)j->max_span * sizeof(float)) + align64(BLOCK_ROWS * o * sizeof(int32_t)) +
-           align64(BLOCK_ROWS * o * sizeof(float));
+           align64((size_t)j->max_span * sizeof(float)) +
+           align64(BLOCK_ROWS * o * sizeof(int32_t)) + align64(BLOCK_ROWS * o * sizeof(float));
 }
 
 /* Input row feeding tap k of output row t, or -1 when it falls in the zero padding. */

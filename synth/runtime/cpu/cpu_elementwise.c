@@ -81,8 +81,28 @@ rt_status cpu_copy_cols(void *impl, const rt_buf *src, int src_col0, int n, rt_b
     return RT_OK;
 }
 
+/* Gated activation of a [T][2C] buffer into [T][C]: the vocoder adds its conditioning between
+ * the dilated conv and the gate, so the gate cannot be fused into the conv there. */
+static rt_status activate_gated(cpu_state *st, const rt_buf *x, rt_buf *y)
+{
+    int c = y->cols;
+    /* activate_row overwrites its second half with sigmoid values: work on a copy. */
+    rt_status rs = scratch_reserve(&st->worker[0], (size_t)c * sizeof(float));
+    if (rs != RT_OK) return rs;
+    float *zb = st->worker[0].p;
+    const float *xv = buf_f32(x);
+    float *yv = buf_f32(y);
+    for (int t = 0; t < y->rows; t++) {
+        const float *row = xv + (size_t)t * x->cols;
+        memcpy(zb, row + c, (size_t)c * sizeof(float));
+        st->k->activate_row(row, zb, c, RT_ACT_GATED, yv + (size_t)t * c);
+    }
+    return RT_OK;
+}
+
 rt_status cpu_activate(void *impl, const rt_buf *x, rt_act act, rt_buf *y)
 {
+    if (act == RT_ACT_GATED) return activate_gated(impl, x, y);
     size_t n = (size_t)y->rows * y->cols;
     if (x != y) memcpy(buf_f32(y), buf_f32(x), n * sizeof(float));
     float *v = buf_f32(y);

@@ -17,11 +17,10 @@ rt_isa rt_cpu_best_isa(void)
     return RT_ISA_SCALAR;
 }
 
-#define ROWOPS(isa)                                                                              \
+#define ROWOPS(isa)                                                                                \
     absmax_f32_##isa, quantize_i8_##isa, rescale_i32_##isa, activate_row_##isa, lstm_cell_##isa
 
-static const cpu_kernels k_scalar = {RT_ISA_SCALAR, gemm_i8_scalar, dot_f32_scalar,
-                                     ROWOPS(scalar)};
+static const cpu_kernels k_scalar = {RT_ISA_SCALAR, gemm_i8_scalar, dot_f32_scalar, ROWOPS(scalar)};
 #if defined(MYNA_RT_X86)
 static const cpu_kernels k_avx2 = {RT_ISA_AVX2, gemm_i8_avx2, dot_f32_avx2, ROWOPS(avx2)};
 static const cpu_kernels k_avx512vnni = {RT_ISA_AVX512VNNI, gemm_i8_avx512vnni, dot_f32_avx2,

@@ -44,12 +44,12 @@ typedef struct {
     lstm_cell_fn lstm_cell;
 } cpu_kernels;
 
-#define ROWOPS_DECLARE(isa)                                                                      \
-    float absmax_f32_##isa(const float *x, int n);                                               \
-    void quantize_i8_##isa(const float *x, int n, float inv, int8_t *q);                         \
-    void rescale_i32_##isa(const int32_t *acc, int n, float sx, const float *scale,              \
-                           const float *bias, float *z);                                         \
-    void activate_row_##isa(const float *za, float *zb, int n, rt_act act, float *y);            \
+#define ROWOPS_DECLARE(isa)                                                                        \
+    float absmax_f32_##isa(const float *x, int n);                                                 \
+    void quantize_i8_##isa(const float *x, int n, float inv, int8_t *q);                           \
+    void rescale_i32_##isa(const int32_t *acc, int n, float sx, const float *scale,                \
+                           const float *bias, float *z);                                           \
+    void activate_row_##isa(const float *za, float *zb, int n, rt_act act, float *y);              \
     void lstm_cell_##isa(const float *z, float *c, float *h, int hn);
 ROWOPS_DECLARE(scalar)
 

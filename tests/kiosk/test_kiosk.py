@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""End-to-end tests of myna-kiosk: control-socket and HTTP protocols, ordering, urgent
+preemption, floods, a soak with RSS watch, audio device loss and return, malformed input and
+SIGTERM. The audio device is a fake ALSA card: the default PCM is ALSA's `file` plugin
+writing into a FIFO that a thread here drains at a set pace (see tests/playback/alsa_capture.h).
+Loopback only; every wait is bounded.  Usage: test_kiosk.py MYNA_KIOSK_BINARY [--soak N]"""
+import fcntl, http.client, json, os, signal, socket, stat, subprocess, sys, tempfile, threading, time
+
+KIOSK = sys.argv[1]
+SOAK = int(sys.argv[sys.argv.index("--soak") + 1]) if "--soak" in sys.argv else 300
+SRC = os.environ.get("MYNA_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+VOICE = os.path.abspath(os.path.join(SRC, "tests/models/fixtures/tiny_int8.myna"))
+RATE = 8000  # the fixture voice's rate
+failures = 0
+
+
+def check(cond, what):
+    global failures
+    if not cond:
+        failures += 1
+        print("FAIL:", what, flush=True)
+
+
+class FakeCard:
+    """FIFO-backed ALSA default device, read at `speed` x real time."""
+
+    def __init__(self, d, speed):
+        self.fifo, self.conf, self.speed = d + "/fifo", d + "/asound.conf", speed
+        os.mkfifo(self.fifo)
+        self.rd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
+        self.keep = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+        fcntl.fcntl(self.rd, 1031, 4096)  # F_SETPIPE_SZ: one page, so writers block
+        self.bytes, self.stop = 0, False
+        self.configure(True)
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def configure(self, working):
+        path = self.fifo if working else "/nonexistent-dir/x.raw"
+        with open(self.conf + ".tmp", "w") as f:
+            f.write('</usr/share/alsa/alsa.conf>\n'
+                    'pcm.cap { type file slave.pcm "null" file "%s" format "raw" }\n'
+                    'pcm.!default { type plug slave { pcm "cap" format S16_LE channels 1 } }\n'
+                    % path)
+        os.rename(self.conf + ".tmp", self.conf)
+
+    def run(self):
+        t0, got = time.monotonic(), 0
+        while not self.stop:
+            if got > (time.monotonic() - t0) * RATE * 2 * self.speed:
+                time.sleep(0.002)
+                continue
+            try:
+                b = os.read(self.rd, 4096)
+            except BlockingIOError:
+                b = b""
+            if not b:
+                t0 = time.monotonic() - got / (RATE * 2 * self.speed)
+                time.sleep(0.005)
+                continue
+            got += len(b)
+            self.bytes = got
+
+
+class Kiosk:
+    def __init__(self, d, card, extra=()):
+        self.sock = d + "/kiosk.sock"
+        self.port = 20000 + os.getpid() % 20000
+        self.log = open(d + "/kiosk.log", "w+")
+        env = dict(os.environ, ALSA_CONFIG_PATH=card.conf)
+        args = [KIOSK, "--set", "voice=" + VOICE, "--set", "socket=" + self.sock,
+                "--set", "http_port=%d" % self.port, "--set", "device_idle_close=0.3",
+                "--set", "retry_max=0.5"]
+        for e in extra:
+            args += ["--set", e]
+        self.p = subprocess.Popen(args, env=env, stderr=self.log, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(self.sock) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.c = socket.socket(socket.AF_UNIX)
+        self.c.settimeout(30)
+        self.c.connect(self.sock)
+        self.f = self.c.makefile("rw")
+
+    def cmd(self, line):
+        self.f.write(line + "\n")
+        self.f.flush()
+        return self.f.readline().strip()
+
+    def http(self, method, path, body=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        c.request(method, path, body)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, data, r
+
+    def events(self, kind):
+        with open(self.log.name) as f:
+            return [int(l.split("id=")[1]) for l in f if (" %s id=" % kind) in l]
+
+    def wait_played(self, ids, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if set(ids) <= set(self.events("played")):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def rss_kb(self):
+        with open("/proc/%d/status" % self.p.pid) as f:
+            return int([l for l in f if l.startswith("VmRSS")][0].split()[1])
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        try:
+            return self.p.wait(15)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            return None
+
+
+def test_protocol(k):
+    check(k.cmd("HEALTH") == "OK", "health")
+    check(k.cmd("SAY") == "ERR nothing to say", "empty say")
+    check(k.cmd("BOGUS").startswith("ERR unknown command"), "unknown command")
+    check(k.cmd("SAY priority=soon hi").startswith("ERR priority"), "bad priority")
+    check(k.cmd("SAY volume=9 hi").startswith("ERR volume"), "bad volume")
+    check(k.cmd("SAY voice=../../etc/passwd hi") == "ERR bad voice name", "path as voice")
+    check(k.cmd("SAY voice=nosuchvoice hi").startswith("ERR voice"), "unknown voice")
+    c = socket.socket(socket.AF_UNIX)
+    c.settimeout(10)
+    c.connect(k.sock)
+    c.sendall(b"SAY \xff\xfe not UTF-8\nSAY a\x00b\n")
+    data = b""
+    while data.count(b"\n") < 2:
+        more = c.recv(200)
+        if not more:
+            break
+        data += more
+    check(data.startswith(b"ERR text is not valid UTF-8\nERR NUL"), "invalid text: %r" % data)
+    c.close()
+    check(k.cmd("SAY E=mc2 is a formula.").startswith("OK id="), "'=' in text")
+    st = k.cmd("STATUS")
+    check(st.startswith("OK playing=") and "device=up" in st, "status: " + st)
+    check(k.cmd("QUEUE").startswith("OK"), "queue")
+    mode = stat.S_IMODE(os.stat(k.sock).st_mode)
+    check(mode == 0o600, "socket mode %o" % mode)
+    # Oversized line: refused, connection closed, daemon fine.
+    c = socket.socket(socket.AF_UNIX)
+    c.settimeout(10)
+    c.connect(k.sock)
+    c.sendall(b"SAY " + b"a" * 10000 + b"\n")
+    data = c.recv(100)
+    check(data.startswith(b"ERR line too long"), "long line: %r" % data)
+    c.close()
+    check(k.cmd("HEALTH") == "OK", "alive after long line")
+    check(k.wait_played([], 1), "noop")
+
+
+def test_order_and_preemption(k):
+    k.cmd("STOP")
+    ids = [int(k.cmd("SAY Number %d." % i).split("id=")[1]) for i in range(5)]
+    check(k.wait_played(ids, 60), "five normal announcements played")
+    played = [i for i in k.events("played") if i in ids]
+    check(played == ids, "order %s vs %s" % (played, ids))
+    long = "This is a long announcement. " * 6
+    a = int(k.cmd("SAY " + long).split("id=")[1])
+    deadline = time.monotonic() + 30
+    while "playing=%d " % a not in k.cmd("STATUS") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    u = int(k.cmd("SAY priority=urgent Attention please.").split("id=")[1])
+    check(k.wait_played([a, u], 90), "urgent and preempted one both played")
+    check(a in k.events("preempted"), "long one preempted")
+    played = k.events("played")
+    check(a in played and u in played and played.index(u) < played.index(a),
+          "urgent first, then the preempted one again: %s" % played[-3:])
+
+
+def test_flood_and_soak(k, n):
+    k.cmd("STOP")
+    accepted, busy = [], 0
+    t0 = time.monotonic()
+    rss = []
+    for i in range(n):
+        for _ in range(2000):  # bounded retries on BUSY
+            r = k.cmd("SAY Gate %d." % (i % 7))
+            if r.startswith("OK id="):
+                accepted.append(int(r.split("id=")[1]))
+                break
+            check(r.startswith("BUSY"), "flood reply " + r)
+            busy += 1
+            time.sleep(0.005)
+        if i % 100 == 0:
+            rss.append(k.rss_kb())
+    check(len(accepted) == n, "all %d accepted eventually" % n)
+    check(busy > 0, "a full queue answered BUSY")
+    check(k.wait_played(accepted, 120), "soak: everything played")
+    played = [i for i in k.events("played") if i in set(accepted)]
+    check(played == accepted, "soak order")
+    took = time.monotonic() - t0
+    rss.append(k.rss_kb())
+    grow = (rss[-1] - rss[1]) / 1024 if len(rss) > 2 else 0
+    check(grow < 8, "RSS grew %.1f MB" % grow)
+    st = k.cmd("STATUS")
+    print("soak: %d announcements in %.1f s, %d BUSY replies, RSS %s kB, %s" %
+          (n, took, busy, rss, st), flush=True)
+
+
+def test_http(k):
+    s, b, _ = k.http("GET", "/health")
+    check(s == 200 and json.loads(b)["status"] == "ok", "GET /health")
+    s, b, _ = k.http("POST", "/speak", json.dumps({"text": "From HTTP.", "volume": 0.5}))
+    check(s == 200 and "id" in json.loads(b), "POST /speak %d %r" % (s, b))
+    s, b, _ = k.http("GET", "/queue")
+    check(s == 200 and "queue" in json.loads(b), "GET /queue")
+    check(k.http("POST", "/speak", "not json")[0] == 400, "bad json")
+    check(k.http("POST", "/speak", '{"text": "a", "x": {"y": 1}}')[0] == 400, "nested json")
+    check(k.http("POST", "/speak", "x" * 100000)[0] == 413, "oversized body")
+    check(k.http("GET", "/speak")[0] == 405, "GET /speak")
+    check(k.http("GET", "/nothing")[0] == 404, "404")
+    s, b, _ = k.http("POST", "/stop")
+    check(s == 200 and "dropped" in json.loads(b), "POST /stop")
+    body = json.dumps({"model": "tts-1", "input": "Streaming speech, sentence one. And two.",
+                       "voice": "alloy", "response_format": "wav"})
+    results = [None] * 3
+
+    def session(i):
+        results[i] = k.http("POST", "/v1/audio/speech", body)
+    ts = [threading.Thread(target=session, args=(i,)) for i in range(3)]
+    [t.start() for t in ts]
+    [t.join(120) for t in ts]
+    for i, r in enumerate(results):
+        check(r is not None and r[0] == 200 and r[1][:4] == b"RIFF" and len(r[1]) > 44 + 2000,
+              "speech session %d: %s" % (i, r and (r[0], len(r[1]), r[1][:60])))
+        check(r is not None and r[2].getheader("Transfer-Encoding") == "chunked", "chunked")
+    check(len({r[1] for r in results if r}) == 1, "three sessions, same audio")
+    s, b, _ = k.http("POST", "/v1/audio/speech", json.dumps({"input": "Raw.", "response_format":
+                                                            "pcm"}))
+    check(s == 200 and len(b) > 1000 and len(b) % 2 == 0, "pcm response")
+    check(k.http("POST", "/v1/audio/speech", json.dumps({"input": ""}))[0] == 400, "no input")
+    check(k.http("POST", "/v1/audio/speech",
+                 json.dumps({"input": "x", "response_format": "mp3"}))[0] == 400, "mp3")
+
+
+def test_device_loss(k, card):
+    k.cmd("STOP")
+    time.sleep(0.6)  # device released after device_idle_close
+    card.configure(False)
+    a = int(k.cmd("SAY While the device is gone.").split("id=")[1])
+    deadline = time.monotonic() + 30
+    while k.cmd("HEALTH") == "OK" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    check(k.cmd("HEALTH").startswith("ERR"), "health reports the device down")
+    check(k.http("GET", "/health")[0] == 503, "HTTP health 503 while down")
+    check(a not in k.events("played"), "not played without a device")
+    card.configure(True)
+    check(k.wait_played([a], 30), "played once the device is back")
+    check(k.cmd("HEALTH") == "OK", "healthy again")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        card = FakeCard(d, 4.0)  # 4x real time: long enough to preempt, quick to finish
+        k = Kiosk(d, card, ["queue_max=8", "chime=" + os.path.join(SRC, "assets/chime.wav")])
+        try:
+            test_protocol(k)
+            test_order_and_preemption(k)
+            test_http(k)
+            test_device_loss(k, card)
+            card.speed = 50.0
+            test_flood_and_soak(k, SOAK)
+        finally:
+            rc = k.stop()
+            check(rc == 0, "SIGTERM: exit %s" % rc)
+            check(not os.path.exists(k.sock), "socket removed at exit")
+            card.stop = True
+            with open(k.log.name) as f:
+                log = f.read()
+            if failures:
+                print(log[-3000:])
+    print("test_kiosk: %d failures" % failures)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
