@@ -158,25 +158,19 @@ int voc_model_load(const vf_file *vf, rt_ctx *ctx, voc_model **out, char *err, s
     return 0;
 }
 
-static void destroy_weight(rt_ctx *ctx, rt_weight **w)
-{
-    if (*w) rt_weight_destroy(ctx, *w);
-    *w = NULL;
-}
-
 void voc_model_free(voc_model *m)
 {
     if (!m) return;
     for (int l = 0; l < m->L; l++) {
-        if (m->layer_conv) destroy_weight(m->ctx, &m->layer_conv[l]);
-        if (m->layer_out) destroy_weight(m->ctx, &m->layer_out[l]);
+        if (m->layer_conv) ml_weight_free(m->ctx, &m->layer_conv[l]);
+        if (m->layer_out) ml_weight_free(m->ctx, &m->layer_out[l]);
     }
-    destroy_weight(m->ctx, &m->input);
-    destroy_weight(m->ctx, &m->cond);
-    destroy_weight(m->ctx, &m->cond_proj);
-    destroy_weight(m->ctx, &m->post1);
-    destroy_weight(m->ctx, &m->post2);
-    destroy_weight(m->ctx, &m->pqmf);
+    ml_weight_free(m->ctx, &m->input);
+    ml_weight_free(m->ctx, &m->cond);
+    ml_weight_free(m->ctx, &m->cond_proj);
+    ml_weight_free(m->ctx, &m->post1);
+    ml_weight_free(m->ctx, &m->post2);
+    ml_weight_free(m->ctx, &m->pqmf);
     for (int i = 0; i < B_COUNT; i++)
         if (m->buf[i]) rt_buf_destroy(m->ctx, m->buf[i]);
     free(m->layer_conv);

@@ -149,28 +149,22 @@ int ac_model_load(const vf_file *vf, rt_ctx *ctx, ac_model **out, char *err, siz
     return 0;
 }
 
-static void destroy_weight(rt_ctx *ctx, rt_weight **w)
-{
-    if (*w) rt_weight_destroy(ctx, *w);
-    *w = NULL;
-}
-
 void ac_model_free(ac_model *m)
 {
     if (!m) return;
     for (int i = 0; i < AC_MAX_LAYERS; i++) {
-        destroy_weight(m->ctx, &m->enc_conv[i]);
-        destroy_weight(m->ctx, &m->post[i]);
+        ml_weight_free(m->ctx, &m->enc_conv[i]);
+        ml_weight_free(m->ctx, &m->post[i]);
         ml_lstm_free(m->ctx, &m->dec_fwd[i]);
         ml_lstm_free(m->ctx, &m->dec_bwd[i]);
     }
     ml_lstm_free(m->ctx, &m->enc_fwd);
     ml_lstm_free(m->ctx, &m->enc_bwd);
-    destroy_weight(m->ctx, &m->spk_proj);
-    destroy_weight(m->ctx, &m->dur_conv0);
-    destroy_weight(m->ctx, &m->dur_conv1);
-    destroy_weight(m->ctx, &m->dur_out);
-    destroy_weight(m->ctx, &m->dec_out);
+    ml_weight_free(m->ctx, &m->spk_proj);
+    ml_weight_free(m->ctx, &m->dur_conv0);
+    ml_weight_free(m->ctx, &m->dur_conv1);
+    ml_weight_free(m->ctx, &m->dur_out);
+    ml_weight_free(m->ctx, &m->dec_out);
     for (int i = 0; i < B_COUNT; i++)
         if (m->buf[i]) rt_buf_destroy(m->ctx, m->buf[i]);
     free(m->frames);

@@ -183,7 +183,12 @@ int ml_load_lstm(ml_loader *L, const char *name, int H, int I, ml_lstm *out)
 
 void ml_lstm_free(rt_ctx *ctx, ml_lstm *l)
 {
-    if (l->w_ih) rt_weight_destroy(ctx, l->w_ih);
-    if (l->w_hh) rt_weight_destroy(ctx, l->w_hh);
-    l->w_ih = l->w_hh = NULL;
+    ml_weight_free(ctx, &l->w_ih);
+    ml_weight_free(ctx, &l->w_hh);
+}
+
+void ml_weight_free(rt_ctx *ctx, rt_weight **w)
+{
+    if (*w) rt_weight_destroy(ctx, *w);
+    *w = NULL;
 }

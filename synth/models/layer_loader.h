@@ -47,6 +47,8 @@ int ml_load_layer(ml_loader *L, const char *name, int O, int K, int I, int bias_
 int ml_load_lstm(ml_loader *L, const char *name, int H, int I, ml_lstm *out);
 
 void ml_lstm_free(rt_ctx *ctx, ml_lstm *l);
+/* Destroys *w if set and clears it, so a half-loaded model can be freed the same way. */
+void ml_weight_free(rt_ctx *ctx, rt_weight **w);
 
 /* snprintf into L->err; returns ML_ERR_VOICE so callers can `return ml_fail(...)`. */
 int ml_fail(ml_loader *L, const char *fmt, ...)
