@@ -24,7 +24,10 @@ static void pace(audio_out *a, int frames)
 
 static void scope_push(audio_out *a, const float *x, size_t n)
 {
-    for (size_t i = 0; i < n; i++) a->scope[(a->played + i) & (SCOPE_SAMPLES - 1)] = x[i];
+    uint64_t at = atomic_load_explicit(&a->played, memory_order_relaxed);
+    for (size_t i = 0; i < n; i++)
+        atomic_store_explicit(&a->scope[(at + i) & (SCOPE_SAMPLES - 1)], x[i],
+                              memory_order_relaxed);
 }
 
 static void callback(void *user, Uint8 *stream, int len)
@@ -42,17 +45,17 @@ static void callback(void *user, Uint8 *stream, int len)
             size_t filled = ring_filled(a->ring);
             if (!a->prebuffered && (filled >= a->prebuffer || eof)) a->prebuffered = 1;
             if (a->prebuffered) got = ring_read(a->ring, tmp, (size_t)want);
-            if (got == 0 && eof && filled == 0) a->drained = 1;
+            if (got == 0 && eof && filled == 0) atomic_store(&a->drained, 1);
             if (got < (size_t)want && !eof && a->prebuffered) {
                 /* Synthesis fell behind: collect a cushion again instead of stuttering. */
                 a->prebuffered = 0;
-                a->underruns++;
+                atomic_fetch_add(&a->underruns, 1);
             }
         }
         for (size_t i = 0; i < got; i++) out[done + (int)i] = pcm_s16(tmp[i]);
         for (int i = (int)got; i < want; i++) out[done + i] = 0;
         scope_push(a, tmp, got);
-        a->played += got;
+        atomic_fetch_add(&a->played, got);
         done += want;
     }
     pace(a, frames);
@@ -112,19 +115,20 @@ void audio_snapshot(audio_out *a, audio_state *st, float *scope_out, size_t n)
         if (scope_out) memset(scope_out, 0, n * sizeof *scope_out);
         return;
     }
-    SDL_LockAudioDevice(a->dev);
-    st->played = a->played;
-    st->drained = a->drained;
-    st->underruns = a->underruns;
+    uint64_t played = atomic_load(&a->played);
+    st->played = played;
+    st->drained = atomic_load(&a->drained);
+    st->underruns = atomic_load(&a->underruns);
     if (scope_out) {
         if (n > SCOPE_SAMPLES) n = SCOPE_SAMPLES;
         for (size_t i = 0; i < n; i++) {
             uint64_t back = n - i;
-            scope_out[i] = back > a->played ? 0.0f
-                                            : a->scope[(a->played - back) & (SCOPE_SAMPLES - 1)];
+            scope_out[i] = back > played ? 0.0f
+                                         : atomic_load_explicit(
+                                               &a->scope[(played - back) & (SCOPE_SAMPLES - 1)],
+                                               memory_order_relaxed);
         }
     }
-    SDL_UnlockAudioDevice(a->dev);
 }
 
 uint64_t audio_latency(const audio_out *a)

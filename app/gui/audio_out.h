@@ -20,14 +20,17 @@ typedef struct {
     atomic_int *source_done; /* the worker's "finished" flag */
     atomic_int paused;
     size_t prebuffer;        /* samples to collect before (re)starting after an underrun */
-    /* Owned by the callback; read by the UI under SDL_LockAudioDevice. */
+    /* Owned by the callback. */
     int prebuffered;
-    int drained;             /* source finished and everything played */
-    uint64_t played;         /* utterance samples handed to the device */
-    uint64_t underruns;
     uint64_t device_frames;  /* all frames, silence included, for the pacing clock */
     Uint64 t0;
-    float scope[SCOPE_SAMPLES];
+    /* Written by the callback, read by the UI without SDL_LockAudioDevice: the callback runs
+     * with that lock held and may sleep to pace itself, which would stall the UI's frames
+     * (and the word highlight) behind it. A torn waveform frame is harmless. */
+    atomic_int drained;         /* source finished and everything played */
+    _Atomic uint64_t played;    /* utterance samples handed to the device */
+    _Atomic uint64_t underruns;
+    _Atomic float scope[SCOPE_SAMPLES];
 } audio_out;
 
 /* Checks that an output device can be opened at all (for an early, clear error). */
