@@ -179,17 +179,18 @@ def pad(arrs, dtype):
 
 
 def checkpointed(path, model, opt):
+    """Resumes from path if it exists: (step, last loss, training seconds so far)."""
     if os.path.exists(path):
         ck = torch.load(path)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
-        return ck["step"], ck["loss"]
-    return 0, float("nan")
+        return ck["step"], ck["loss"], ck.get("seconds", 0.0)
+    return 0, float("nan"), 0.0
 
 
-def save(path, model, opt, step, loss):
+def save(path, model, opt, step, loss, seconds):
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                "loss": loss}, path + ".tmp")
+                "loss": loss, "seconds": seconds}, path + ".tmp")
     os.replace(path + ".tmp", path)
 
 
@@ -197,7 +198,8 @@ def train_acoustic(args, cfg, data):
     model = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     path = os.path.join(args.cache, "acoustic.pt")
-    step, loss_v = checkpointed(path, model, opt)
+    step, loss_v, seconds = checkpointed(path, model, opt)
+    started = time.time() - seconds
     rng = np.random.default_rng(step)
     it = batches(rng, len(data["ids"]), args.batch)
     model.train()
@@ -224,15 +226,16 @@ def train_acoustic(args, cfg, data):
         if step % 10 == 0 or step == args.steps_acoustic:
             log("acoustic step %d loss %.3f (%s)" % (step, loss_v, " ".join(
                 "%s %.3f" % (k, float(v)) for k, v in parts.items())))
-            save(path, model, opt, step, loss_v)
-    return model, step, loss_v
+            save(path, model, opt, step, loss_v, time.time() - started)
+    return model, step, loss_v, time.time() - started
 
 
 def train_vocoder(args, cfg, data):
     model = Vocoder(cfg.vocoder, cfg.audio)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     path = os.path.join(args.cache, "vocoder.pt")
-    step, loss_v = checkpointed(path, model, opt)
+    step, loss_v, seconds = checkpointed(path, model, opt)
+    started = time.time() - seconds
     v, hop = cfg.vocoder, cfg.audio.hop
     excs = [excitation(f0, hop, cfg.audio.sample_rate, v.n_harmonics, v.sine_amp, v.noise_std,
                        v.seed) for f0 in data["f0"]]
@@ -261,8 +264,8 @@ def train_vocoder(args, cfg, data):
         loss_v = float(loss)
         if step % 10 == 0 or step == args.steps_vocoder:
             log("vocoder step %d loss %.3f" % (step, loss_v))
-            save(path, model, opt, step, loss_v)
-    return model, step, loss_v
+            save(path, model, opt, step, loss_v, time.time() - started)
+    return model, step, loss_v, time.time() - started
 
 
 MODEL_CARD = """# {name}
@@ -279,7 +282,7 @@ It speaks, but it is not meant to sound good.
   final multi-resolution STFT loss {voc_loss:.3f}.
 - Weights: int8 per-output-channel for the hidden layers, f32 for first/last layers.
 - Reproduce: `/usr/bin/python3 training/smoke_voice.py --myna build/app/cli/myna --out {out}`
-  ({minutes:.0f} minutes on 2 cores).
+  (training {ac_min:.0f} + {voc_min:.0f} minutes on 2 shared cores, data preparation apart).
 """
 
 
@@ -290,15 +293,14 @@ def main():
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "../../shared"))
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/myna/smoke"))
     ap.add_argument("--sentences", type=int, default=200)
-    ap.add_argument("--steps-acoustic", type=int, default=80)
-    ap.add_argument("--steps-vocoder", type=int, default=120)
-    ap.add_argument("--batch", type=int, default=4)
+    ap.add_argument("--steps-acoustic", type=int, default=60)
+    ap.add_argument("--steps-vocoder", type=int, default=100)
+    ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--name", default="en_US-myna")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    t0 = time.time()
     cfg = VoiceConfig()
     meta, data = prepare(args, cfg)
     cfg.acoustic.n_symbols = len(meta["symbols"])
@@ -307,12 +309,12 @@ def main():
     cfg.acoustic.f0_std = float(max(np.log(voiced).std(), 0.05))
     log("%d sentences, %.1f s of audio, %d symbols" % (meta["n"], meta["seconds"],
                                                        len(meta["symbols"])))
-    ac, ac_steps, ac_loss = train_acoustic(args, cfg, data)
-    voc, voc_steps, voc_loss = train_vocoder(args, cfg, data)
+    ac, ac_steps, ac_loss, ac_sec = train_acoustic(args, cfg, data)
+    voc, voc_steps, voc_loss, voc_sec = train_vocoder(args, cfg, data)
     card = MODEL_CARD.format(name=args.name, n=meta["n"], seconds=meta["seconds"],
                              sr=cfg.audio.sample_rate, ac_steps=ac_steps, ac_loss=ac_loss,
                              voc_steps=voc_steps, voc_loss=voc_loss, out=args.out,
-                             minutes=(time.time() - t0) / 60)
+                             ac_min=ac_sec / 60, voc_min=voc_sec / 60)
     export_voice(args.out, cfg, ac, voc, meta["symbols"], ["default"], int8=True,
                  name=args.name, language="en-us", license="CC0-1.0 (weights); see model card",
                  model_card=card, description="Myna smoke voice (test quality)")

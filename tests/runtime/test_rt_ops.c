@@ -157,6 +157,38 @@ static void test_elementwise(rt_ctx *ctx, test_rng *rng)
     free(a), free(b), free(out);
 }
 
+/* Row ops large enough to be split over workers: upsample-add, column copies (in place too)
+ * and the gate. Writes the [rows][48] result to out; every thread count must agree bitwise. */
+static void row_split_ops(rt_ctx *ctx, const float *x, const float *cond, float *out)
+{
+    int rows = 2000, cols = 96;
+    rt_buf *bx = test_buf(ctx, rows, cols, x), *bc = test_buf(ctx, 25, cols, cond);
+    rt_buf *by = test_buf(ctx, rows, cols / 2, NULL);
+    CHECK(rt_add_upsampled(ctx, bx, 37, bc, 0, 80) == RT_OK);
+    CHECK(rt_copy_cols(ctx, bx, 50, 40, bx, 3, 0) == RT_OK); /* overlapping, within rows */
+    CHECK(rt_copy_cols(ctx, bx, 0, 48, bx, 48, 1) == RT_OK);
+    CHECK(rt_activate(ctx, bx, RT_ACT_GATED, by) == RT_OK);
+    rt_buf_read(ctx, by, out);
+    rt_buf_destroy(ctx, bx), rt_buf_destroy(ctx, bc), rt_buf_destroy(ctx, by);
+}
+
+static void test_row_split(rt_isa isa, test_rng *rng)
+{
+    size_t n = 2000 * 96;
+    float *x = rand_floats(rng, n, 2.0), *cond = rand_floats(rng, 25 * 96, 1.0);
+    float *out[2] = {malloc(n / 2 * 4), malloc(n / 2 * 4)};
+    for (int threads = 1; threads <= 2; threads++) {
+        rt_ctx *ctx = test_ctx(isa, threads);
+        CHECK(ctx != NULL);
+        if (!ctx) continue;
+        row_split_ops(ctx, x, cond, out[threads - 1]);
+        rt_ctx_destroy(ctx);
+    }
+    CHECK_MSG(memcmp(out[0], out[1], n / 2 * 4) == 0, "row ops: 1 and 2 threads differ (%s)",
+              rt_isa_name(isa));
+    free(x), free(cond), free(out[0]), free(out[1]);
+}
+
 /* The fast tanh/sigmoid over their whole useful range, including saturation. */
 static void test_activation_accuracy(rt_ctx *ctx)
 {
@@ -275,6 +307,8 @@ int main(void)
             if (i == 0 && threads == 1) test_activation_accuracy(ctx);
             rt_ctx_destroy(ctx);
         }
+        test_rng rng = {7};
+        test_row_split(isas[i], &rng);
     }
     return check_summary("test_rt_ops");
 }

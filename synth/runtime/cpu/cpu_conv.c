@@ -37,14 +37,15 @@ static size_t align64(size_t n)
 }
 
 /* Scratch layout of one worker: im2col rows, row scales, input row maxima, int32 sums,
- * pre-activation values. */
+ * pre-activation values, then (int8 only) one row's tap pointers and its int32 staging. */
 static size_t scratch_bytes(const conv_job *j)
 {
     size_t o = (size_t)j->w->desc.out;
     size_t elem = j->w->desc.dtype == RT_I8 ? 1 : sizeof(float);
     return align64(BLOCK_ROWS * j->ldx * elem) + align64(BLOCK_ROWS * sizeof(float)) +
            align64((size_t)j->max_span * sizeof(float)) +
-           align64(BLOCK_ROWS * o * sizeof(int32_t)) + align64(BLOCK_ROWS * o * sizeof(float));
+           align64(BLOCK_ROWS * o * sizeof(int32_t)) + align64(BLOCK_ROWS * o * sizeof(float)) +
+           align64((size_t)j->w->desc.kernel * sizeof(float *)) + j->ldx * sizeof(int32_t);
 }
 
 /* Input row feeding tap k of output row t, or -1 when it falls in the zero padding. */
@@ -55,7 +56,8 @@ static inline int tap_row(const conv_job *j, int t, int k)
 }
 
 /* Quantised im2col rows t0 .. t0+nb-1. rmax caches max|x_r| for r >= r0 (-1 = not yet). */
-static void im2col_i8_block(const conv_job *j, int t0, int nb, int8_t *q, float *sx, float *rmax)
+static void im2col_i8_block(const conv_job *j, int t0, int nb, int8_t *q, float *sx, float *rmax,
+                            const float **taps, int32_t *stage)
 {
     const cpu_kernels *kn = j->s->k;
     int k_taps = j->w->desc.kernel, in = j->w->desc.in;
@@ -79,13 +81,12 @@ static void im2col_i8_block(const conv_job *j, int t0, int nb, int8_t *q, float 
         sx[i] = m / 127.0f;
         for (int k = 0; k < k_taps; k++) {
             int r = tap_row(j, t0 + i, k);
-            if (r >= 0)
-                kn->quantize_i8(j->x + (size_t)r * in, in, inv, qi + (size_t)k * in);
-            else
-                memset(qi + (size_t)k * in, 0, (size_t)in);
+            taps[k] = r >= 0 ? j->x + (size_t)r * in : NULL;
         }
-        size_t used = (size_t)k_taps * in;
-        memset(qi + used, 0, j->ldx - used);
+        /* Undilated taps all inside [0, T) are consecutive input rows: one long tap quantises
+         * with fewer loop tails (element-wise, so the same bytes). */
+        int one = j->dilation == 1 && taps[0] && taps[k_taps - 1];
+        kn->im2col_row_i8(taps, one ? 1 : k_taps, one ? k_taps * in : in, inv, stage, qi, j->ldx);
     }
 }
 
@@ -119,10 +120,19 @@ static void conv_block(const conv_job *j, void *scratch, int t0, int nb, int c0,
     int32_t *acc = (int32_t *)p;
     p += align64(BLOCK_ROWS * (size_t)d->out * sizeof(int32_t));
     float *z = (float *)p;
+    p += align64(BLOCK_ROWS * (size_t)d->out * sizeof(float));
+    const float **taps = (const float **)(void *)p;
+    p += align64((size_t)d->kernel * sizeof(float *));
+    int32_t *stage = (int32_t *)p;
+    /* Without an activation the values go straight to y: no copy through z. */
+    int direct = j->act == RT_ACT_NONE;
+    float *y0 = j->y + (size_t)t0 * j->ldy + c0;
+    size_t ldz = direct ? (size_t)j->ldy : (size_t)nz;
+    if (direct) z = y0;
 
     if (d->dtype == RT_I8) {
         int8_t *q = cols;
-        im2col_i8_block(j, t0, nb, q, sx, rmax);
+        im2col_i8_block(j, t0, nb, q, sx, rmax, taps, stage);
         for (int hf = 0; hf < halves; hf++) {
             int o0 = c0 + hf * j->units;
             k->gemm_i8(q, j->ldx, nb, (const int8_t *)d->data + (size_t)o0 * j->w->row_bytes,
@@ -133,7 +143,7 @@ static void conv_block(const conv_job *j, void *scratch, int t0, int nb, int c0,
                 int o0 = c0 + hf * j->units;
                 size_t at = (size_t)i * nz + (size_t)hf * nc;
                 k->rescale_i32(acc + at, nc, sx[i], d->scale + o0, d->bias ? d->bias + o0 : NULL,
-                               z + at);
+                               z + (size_t)i * ldz + (size_t)hf * nc);
             }
     } else {
         float *row = cols;
@@ -142,16 +152,17 @@ static void conv_block(const conv_job *j, void *scratch, int t0, int nb, int c0,
         for (int i = 0; i < nb; i++) {
             float *r = row + (size_t)i * j->ldx;
             im2col_f32(j, t0 + i, r);
-            float *zr = z + (size_t)i * nz;
+            float *zr = z + (size_t)i * ldz;
             for (int u = 0; u < nz; u++) {
                 int o = c0 + (u < nc ? u : j->units + u - nc);
                 zr[u] = k->dot_f32(r, wd + (size_t)o * n, n) + (d->bias ? d->bias[o] : 0.0f);
             }
         }
     }
+    if (direct) return;
     for (int i = 0; i < nb; i++) {
         float *zr = z + (size_t)i * nz;
-        k->activate_row(zr, zr + nc, nc, j->act, j->y + (size_t)(t0 + i) * j->ldy + c0);
+        k->activate_row(zr, zr + nc, nc, j->act, y0 + (size_t)i * j->ldy);
     }
 }
 

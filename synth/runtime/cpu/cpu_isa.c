@@ -18,7 +18,8 @@ rt_isa rt_cpu_best_isa(void)
 }
 
 #define ROWOPS(isa)                                                                                \
-    absmax_f32_##isa, quantize_i8_##isa, rescale_i32_##isa, activate_row_##isa, lstm_cell_##isa
+    absmax_f32_##isa, quantize_i8_##isa, im2col_row_i8_##isa, rescale_i32_##isa,                 \
+        activate_row_##isa, lstm_cell_##isa
 
 static const cpu_kernels k_scalar = {RT_ISA_SCALAR, gemm_i8_scalar, dot_f32_scalar, ROWOPS(scalar)};
 #if defined(MYNA_RT_X86)

@@ -24,6 +24,11 @@ typedef float (*dot_f32_fn)(const float *a, const float *b, int n);
 typedef float (*absmax_f32_fn)(const float *x, int n);
 /* q[i] = clamp(round_even(x[i] * inv), -127, 127); inv = 127 / max|row| (0 for a zero row). */
 typedef void (*quantize_i8_fn)(const float *x, int n, float inv, int8_t *q);
+/* One im2col row quantised as above: taps[k] (in values each, NULL for a tap in the zero
+ * padding) into q[k*in ..), then zeros up to ldq, a multiple of 64. stage: ldq int32 of scratch.
+ * A caller whose taps are consecutive rows may pass them as one tap of k_taps * in values. */
+typedef void (*im2col_row_i8_fn)(const float *const *taps, int k_taps, int in, float inv,
+                                 int32_t *stage, int8_t *q, size_t ldq);
 /* z[o] = acc[o] * (sx * scale[o]) + (bias ? bias[o] : 0), o < n. */
 typedef void (*rescale_i32_fn)(const int32_t *acc, int n, float sx, const float *scale,
                                const float *bias, float *z);
@@ -39,6 +44,7 @@ typedef struct {
     dot_f32_fn dot_f32;
     absmax_f32_fn absmax_f32;
     quantize_i8_fn quantize_i8;
+    im2col_row_i8_fn im2col_row_i8;
     rescale_i32_fn rescale_i32;
     activate_row_fn activate_row;
     lstm_cell_fn lstm_cell;
@@ -47,6 +53,8 @@ typedef struct {
 #define ROWOPS_DECLARE(isa)                                                                        \
     float absmax_f32_##isa(const float *x, int n);                                                 \
     void quantize_i8_##isa(const float *x, int n, float inv, int8_t *q);                           \
+    void im2col_row_i8_##isa(const float *const *taps, int k_taps, int in, float inv,              \
+                             int32_t *stage, int8_t *q, size_t ldq);                               \
     void rescale_i32_##isa(const int32_t *acc, int n, float sx, const float *scale,                \
                            const float *bias, float *z);                                           \
     void activate_row_##isa(const float *za, float *zb, int n, rt_act act, float *y);              \

@@ -30,15 +30,46 @@ float ROWOPS_NAME(absmax_f32)(const float *x, int n)
     return r;
 }
 
-void ROWOPS_NAME(quantize_i8)(const float *x, int n, float inv, int8_t *q)
+/* t[i] = clamp(round_even(x[i] * inv), -127, 127) as int32. Kept apart from the narrowing to
+ * bytes: a loop that stores bytes is vectorised 64 floats at a time, so rows of 48 to 144
+ * values ran mostly in its narrow epilogues; this one runs at the float width. */
+static inline void quantize_i32(const float *x, int n, float inv, int32_t *t)
 {
     for (int i = 0; i < n; i++) {
         float v = fm_round(x[i] * inv);
         /* |x| <= max, so |v| <= 127 up to rounding; the clamp keeps -128 out regardless. */
         v = v > 127.0f ? 127.0f : v;
         v = v < -127.0f ? -127.0f : v;
-        q[i] = (int8_t)(int)v;
+        t[i] = (int32_t)v;
     }
+}
+
+void ROWOPS_NAME(quantize_i8)(const float *x, int n, float inv, int8_t *q)
+{
+    int32_t t[64];
+    for (int i0 = 0; i0 < n; i0 += 64) {
+        int m = n - i0 < 64 ? n - i0 : 64;
+        quantize_i32(x + i0, m, inv, t);
+        for (int i = 0; i < m; i++)
+            q[i0 + i] = (int8_t)t[i];
+    }
+}
+
+void ROWOPS_NAME(im2col_row_i8)(const float *const *taps, int k_taps, int in, float inv,
+                                int32_t *stage, int8_t *q, size_t ldq)
+{
+    for (int k = 0; k < k_taps; k++) {
+        int32_t *dst = stage + (size_t)k * in;
+        if (taps[k])
+            quantize_i32(taps[k], in, inv, dst);
+        else
+            memset(dst, 0, (size_t)in * sizeof *dst);
+    }
+    size_t used = (size_t)k_taps * in;
+    memset(stage + used, 0, (ldq - used) * sizeof *stage);
+    /* ldq is a multiple of 64: whole vectors, no byte-wise tail. */
+    for (size_t i = 0; i < ldq; i++)
+        q[i] = (int8_t)stage[i];
 }
 
 void ROWOPS_NAME(rescale_i32)(const int32_t *acc, int n, float sx, const float *scale,
