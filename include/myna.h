@@ -81,7 +81,7 @@ typedef enum {
 
 typedef struct {
     size_t size;            /* sizeof(myna_options), set by myna_options_default */
-    float rate;             /* speaking rate, 1 = voice default; (0.25 .. 4] */
+    float rate;             /* speaking rate, 1 = voice default; [0.25, 4] */
     float pitch_semitones;  /* pitch shift, [-12, 12] */
     float volume;           /* linear gain, [0, 4] */
     float sentence_silence; /* seconds of silence after each sentence, [0, 10] */

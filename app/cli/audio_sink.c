@@ -51,6 +51,8 @@ audio_sink *audio_sink_open(const char *path, int sample_rate)
         free(s);
         return NULL;
     }
+    /* libsndfile clips float -> int16 itself when asked to (instead of wrapping around). */
+    sf_command(s->file, SFC_SET_CLIPPING, NULL, SF_TRUE);
     return s;
 }
 
@@ -78,8 +80,6 @@ static int write_raw(audio_sink *s, const float *x, size_t n)
 int audio_sink_write(audio_sink *s, const float *x, size_t n)
 {
     if (!s->file) return write_raw(s, x, n);
-    /* libsndfile clips float -> int16 itself when asked to. */
-    sf_command(s->file, SFC_SET_CLIPPING, NULL, SF_TRUE);
     if (sf_writef_float(s->file, x, (sf_count_t)n) != (sf_count_t)n) {
         fprintf(stderr, "myna: writing %s: %s\n", s->path, sf_strerror(s->file));
         return -1;

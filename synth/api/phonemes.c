@@ -6,8 +6,6 @@
 
 #include "synth_internal.h"
 
-#define MAX_SENTENCE_BYTES 600
-
 typedef struct {
     char *data;
     size_t len, cap;

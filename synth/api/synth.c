@@ -7,9 +7,6 @@
 
 #include "synth_internal.h"
 
-/* Longest sentence handed to the models at once; longer runs of text are cut at clause
- * punctuation or whitespace by the sentence iterator. */
-#define MAX_SENTENCE_BYTES 600
 /* The first chunk of an utterance is small so playback can start early; later ones are
  * larger so the vocoder's context overhead stays small. */
 #define FIRST_CHUNK_FRAMES 16
@@ -60,7 +57,7 @@ static myna_status take_options(myna_synth *s, const myna_options *user)
         s->opt.size = sizeof s->opt;
     }
     const myna_options *o = &s->opt;
-    if (!(o->rate > 0.25f - 1e-6f && in_range(o->rate, 0.25f, 4.0f)))
+    if (!in_range(o->rate, 0.25f, 4.0f))
         return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "rate %g outside [0.25, 4]", o->rate);
     if (!in_range(o->pitch_semitones, -12.0f, 12.0f))
         return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "pitch %g outside [-12, 12] semitones",

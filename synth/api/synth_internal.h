@@ -11,6 +11,10 @@
 #include "vocoder/vocoder.h"
 #include "voice_internal.h"
 
+/* Longest sentence handed to the models at once; longer runs of text are cut at clause
+ * punctuation or whitespace by the sentence iterator. */
+#define MAX_SENTENCE_BYTES 600
+
 /* Where the pull loop is inside the current utterance. */
 typedef enum {
     PHASE_IDLE,     /* no utterance started, or the last one failed */
