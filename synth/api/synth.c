@@ -218,12 +218,8 @@ myna_status myna_synth_start(myna_synth *s, const char *text, size_t len)
 static myna_status emit_silence(myna_synth *s, myna_chunk *chunk)
 {
     size_t n = s->silence_left < SILENCE_CHUNK ? s->silence_left : SILENCE_CHUNK;
-    if (n > s->chunk_cap) {
-        float *p = realloc(s->chunk, n * sizeof *p);
-        if (!p) return synth_fail(s, MYNA_ERR_NO_MEMORY, "chunk of %zu samples", n);
-        s->chunk = p;
-        s->chunk_cap = n;
-    }
+    myna_status st = synth_reserve_chunk(s, n);
+    if (st != MYNA_OK) return st;
     memset(s->chunk, 0, n * sizeof *s->chunk);
     s->silence_left -= n;
     chunk->samples = s->chunk;

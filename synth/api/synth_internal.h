@@ -26,7 +26,6 @@ typedef enum {
 
 /* The current sentence after the acoustic model (owned by the synth, reused). */
 typedef struct {
-    size_t text_begin;  /* byte span in the utterance text */
     int n_frames;
     int frame_pos;      /* next frame to render */
     float *mel;         /* [n_frames][n_mels], copied from the model's output */
@@ -65,6 +64,9 @@ struct myna_synth {
 
 /* Records a detailed message for myna_synth_last_error and returns status. */
 myna_status synth_fail(myna_synth *s, myna_status status, const char *fmt, ...);
+
+/* Grows the chunk buffer to hold n samples (synth_stages.c). */
+myna_status synth_reserve_chunk(myna_synth *s, size_t n);
 
 /* Stages of one sentence (synth_stages.c). */
 myna_status stage_sentence_to_frames(myna_synth *s, const char *sentence, size_t len,

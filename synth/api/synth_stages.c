@@ -83,7 +83,6 @@ myna_status stage_sentence_to_frames(myna_synth *s, const char *sentence, size_t
                                      size_t text_begin)
 {
     s->sent.n_frames = s->sent.frame_pos = 0;
-    s->sent.text_begin = text_begin;
     tf_phonemes ph;
     tf_status ts = tf_phonemize(s->frontend, sentence, len, &ph);
     if (ts != TF_OK)
@@ -120,7 +119,7 @@ out:
     return st;
 }
 
-static myna_status ensure_chunk(myna_synth *s, size_t n)
+myna_status synth_reserve_chunk(myna_synth *s, size_t n)
 {
     if (!grow((void **)&s->chunk, &s->chunk_cap, n, sizeof(float)))
         return synth_fail(s, MYNA_ERR_NO_MEMORY, "chunk of %zu samples", n);
@@ -134,7 +133,7 @@ myna_status stage_render_chunk(myna_synth *s, int max_frames, myna_chunk *chunk)
     int end = begin + max_frames < sent->n_frames ? begin + max_frames : sent->n_frames;
     size_t hop = (size_t)s->voice->hop;
     size_t n = (size_t)(end - begin) * hop;
-    myna_status st = ensure_chunk(s, n);
+    myna_status st = synth_reserve_chunk(s, n);
     if (st != MYNA_OK) return st;
     if (s->vocoder) {
         int rc = voc_render(s->vocoder, sent->mel, sent->excitation, sent->n_frames, begin, end,
