@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libespeak-ng-dev espeak-ng-data espeak-ng
   libsndfile1-dev libfftw3-dev
-  python3 python3-numpy python3-torch
+  python3 python3-numpy python3-torch python3-pil
   sox
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   libportaudio2 portaudio19-dev libasound2-plugins alsa-utils

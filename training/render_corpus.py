@@ -64,9 +64,11 @@ def main():
     ap.add_argument("--hours", type=float, default=4.0, help="stop after this much audio")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--rate", type=int, default=22050)
+    ap.add_argument("--limit", type=int, default=None, help="at most this many sentences")
     args = ap.parse_args()
     os.makedirs(os.path.join(args.out, "wav"), exist_ok=True)
     jobs = [(uid, text, args.out, args.rate) for uid, text in sentences(args.shared)]
+    jobs = jobs[:args.limit] if args.limit else jobs
     total, failed = 0.0, 0
     manifest = os.path.join(args.out, "manifest.tsv")
     with open(manifest + ".part", "w", encoding="utf-8") as m, Pool(args.jobs) as pool:

@@ -30,6 +30,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myna.audio import MelSpec, estimate_f0  # noqa: E402
 from myna.config import VoiceConfig  # noqa: E402
+from myna.corpus import inventory, phonemes, read_wav  # noqa: E402
 from myna.excitation import excitation  # noqa: E402
 from myna.export import export_voice  # noqa: E402
 from myna.losses import acoustic_loss, stft_loss  # noqa: E402
@@ -42,19 +43,6 @@ PUNCT = {",", ".", "?", "!", ";", ":"}
 
 def log(*a):
     print(time.strftime("%H:%M:%S"), *a, flush=True)
-
-
-def phonemes(myna, text):
-    out = subprocess.run([myna, "--phonemes", "--language", "en-us", "-f", "-"], input=text,
-                         capture_output=True, text=True, check=True).stdout
-    return [line.split(" ") for line in out.splitlines() if line.strip()]
-
-
-def read_wav(path):
-    with wave.open(path) as w:
-        assert w.getnchannels() == 1 and w.getsampwidth() == 2
-        x = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32)
-        return x / 32768.0, w.getframerate()
 
 
 def pick_sentences(shared, n, myna):
@@ -76,21 +64,6 @@ def pick_sentences(shared, n, myna):
         if len(picked) == n:
             break
     return picked
-
-
-def inventory(myna, shared, utterances):
-    """Symbols of the training sentences plus those of a wider slice of LJ text, so ordinary
-    English at synthesis time meets few unknown symbols."""
-    seen = set()
-    for _, _, toks in utterances:
-        seen.update(toks)
-    with open(os.path.join(shared, "data/text/ljspeech_metadata.csv"), encoding="utf-8") as f:
-        texts = [r.split("|")[2].strip() for r in f.read().splitlines()[:4000]
-                 if not r.startswith("LJ050-") and r.count("|") >= 2]
-    for line in phonemes(myna, " ".join(texts)):
-        seen.update(line)
-    seen.discard("_")
-    return ["_"] + sorted(seen)
 
 
 def crude_durations(tokens, mel, total):
@@ -134,7 +107,7 @@ def prepare(args, cfg):
         return meta, dict(np.load(data_path, allow_pickle=True))
     log("choosing sentences")
     utts = pick_sentences(args.shared, args.sentences, args.myna)
-    symbols = inventory(args.myna, args.shared, utts)
+    symbols = inventory(args.myna, args.shared, [toks for _, _, toks in utts])
     index = {s: i for i, s in enumerate(symbols)}
     mels = MelSpec(cfg.audio.sample_rate, cfg.audio.n_fft, cfg.audio.hop, cfg.audio.win,
                    cfg.audio.n_mels, cfg.audio.fmin, cfg.audio.fmax, cfg.audio.log_floor)
@@ -163,109 +136,6 @@ def prepare(args, cfg):
             "seconds": float(sum(len(a) for a in items["audio"]) / cfg.audio.sample_rate)}
     json.dump(meta, open(meta_path, "w"))
     return meta, data
-
-
-def batches(rng, n, size):
-    while True:
-        yield rng.choice(n, size=min(size, n), replace=False)
-
-
-def pad(arrs, dtype):
-    m = max(len(a) for a in arrs)
-    out = np.zeros((len(arrs), m) + arrs[0].shape[1:], dtype=dtype)
-    for i, a in enumerate(arrs):
-        out[i, :len(a)] = a
-    return torch.from_numpy(out)
-
-
-def checkpointed(path, model, opt):
-    """Resumes from path if it exists: (step, last loss, training seconds so far)."""
-    if os.path.exists(path):
-        ck = torch.load(path)
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
-        return ck["step"], ck["loss"], ck.get("seconds", 0.0)
-    return 0, float("nan"), 0.0
-
-
-def save(path, model, opt, step, loss, seconds):
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                "loss": loss, "seconds": seconds}, path + ".tmp")
-    os.replace(path + ".tmp", path)
-
-
-def train_acoustic(args, cfg, data):
-    model = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    path = os.path.join(args.cache, "acoustic.pt")
-    step, loss_v, seconds = checkpointed(path, model, opt)
-    started = time.time() - seconds
-    rng = np.random.default_rng(step)
-    it = batches(rng, len(data["ids"]), args.batch)
-    model.train()
-    while step < args.steps_acoustic:
-        idx = next(it)
-        ids = pad([data["ids"][i] for i in idx], np.int64)
-        frames = pad([data["frames"][i] for i in idx], np.int64)
-        n_ids = torch.tensor([len(data["ids"][i]) for i in idx])
-        mel = pad([data["mel"][i] for i in idx], np.float32)
-        f0 = pad([data["f0"][i] for i in idx], np.float32)
-        out = model(ids, n_ids=n_ids, frames=frames)
-        n_frames = out["n_frames"]
-        t_len = out["mel"].shape[1]
-        mel, f0 = mel[:, :t_len], f0[:, :t_len]
-        voiced = f0 > 0
-        lf0 = (torch.log(f0.clamp(min=1.0)) - cfg.acoustic.f0_mean) / cfg.acoustic.f0_std
-        loss, parts = acoustic_loss(out, mel, lf0, voiced, frames, n_ids, n_frames)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        step += 1
-        loss_v = float(loss)
-        if step % 10 == 0 or step == args.steps_acoustic:
-            log("acoustic step %d loss %.3f (%s)" % (step, loss_v, " ".join(
-                "%s %.3f" % (k, float(v)) for k, v in parts.items())))
-            save(path, model, opt, step, loss_v, time.time() - started)
-    return model, step, loss_v, time.time() - started
-
-
-def train_vocoder(args, cfg, data):
-    model = Vocoder(cfg.vocoder, cfg.audio)
-    opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-    path = os.path.join(args.cache, "vocoder.pt")
-    step, loss_v, seconds = checkpointed(path, model, opt)
-    started = time.time() - seconds
-    v, hop = cfg.vocoder, cfg.audio.hop
-    excs = [excitation(f0, hop, cfg.audio.sample_rate, v.n_harmonics, v.sine_amp, v.noise_std,
-                       v.seed) for f0 in data["f0"]]
-    rng = np.random.default_rng(1000 + step)
-    seg = 32
-    model.train()
-    while step < args.steps_vocoder:
-        mels, es, ys = [], [], []
-        for i in rng.choice(len(excs), size=4):
-            n = data["mel"][i].shape[0]
-            s = int(rng.integers(0, max(n - seg, 1)))
-            s = min(s, max(n - seg, 0))
-            m = data["mel"][i][s:s + seg]
-            if len(m) < seg:
-                continue
-            mels.append(m)
-            es.append(excs[i][s * hop:(s + seg) * hop])
-            ys.append(data["audio"][i][s * hop:(s + seg) * hop])
-        y = model(torch.from_numpy(np.stack(mels)), torch.from_numpy(np.stack(es)))
-        loss = stft_loss(y, torch.from_numpy(np.stack(ys)))
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        step += 1
-        loss_v = float(loss)
-        if step % 10 == 0 or step == args.steps_vocoder:
-            log("vocoder step %d loss %.3f" % (step, loss_v))
-            save(path, model, opt, step, loss_v, time.time() - started)
-    return model, step, loss_v, time.time() - started
 
 
 MODEL_CARD = """# {name}

@@ -3,13 +3,14 @@
  * 1. Linear magnitude from the mel: S = max(0, pinv(fb) @ exp(mel)), with the pseudo-inverse
  *    fb^T (fb fb^T + eps I)^-1 (eps keeps empty low filters from making it singular).
  * 2. Phase retrieval: alternate inverse STFT (periodic Hann, overlap-add normalised by the summed
- *    squared window) and STFT (frames centred on f*hop, reflect padding), keeping the phase and
- *    imposing S, for p->iterations rounds.
+ *    squared window) and STFT (frames centred on f*hop, reflect padding; stft.h), keeping the
+ *    phase and imposing S, for p->iterations rounds.
  *
  * FFTW plans are made per call with FFTW_ESTIMATE (fast, deterministic, no wisdom). FFTW's
  * planner is not thread-safe: calls to gl_render from several threads at once must be
  * serialised by the caller. */
 #include "griffinlim.h"
+#include "stft.h"
 
 #include <fftw3.h>
 #include <math.h>
@@ -120,23 +121,10 @@ static int stft_init(gl_stft *s, const gl_params *p, int n_frames)
     s->frame = fftwf_malloc((size_t)p->n_fft * sizeof *s->frame);
     s->spec = fftwf_malloc((size_t)s->n_bins * sizeof *s->spec);
     if (!s->window || !s->frame || !s->spec) return GL_ERR_NOMEM;
-    int off = (p->n_fft - p->win) / 2;
-    for (int i = 0; i < p->win; i++)
-        s->window[off + i] = (float)(0.5 - 0.5 * cos(2.0 * GL_PI * i / p->win));
+    stft_window(p->n_fft, p->win, s->window);
     s->fwd = fftwf_plan_dft_r2c_1d(p->n_fft, s->frame, s->spec, FFTW_ESTIMATE);
     s->inv = fftwf_plan_dft_c2r_1d(p->n_fft, s->spec, s->frame, FFTW_ESTIMATE);
     return s->fwd && s->inv ? 0 : GL_ERR_NOMEM;
-}
-
-/* Index into [0, len) of position i of the reflect-padded signal (bounces as often as needed,
- * so even signals shorter than the padding are handled). */
-static int reflect(long i, int len)
-{
-    if (len == 1) return 0;
-    long period = 2L * (len - 1);
-    i %= period;
-    if (i < 0) i += period;
-    return (int)(i < len ? i : period - i);
 }
 
 /* spec_out[f][k] = STFT of x (len samples). */
@@ -144,8 +132,7 @@ static void stft(gl_stft *s, const float *x, fftwf_complex *spec_out)
 {
     for (int f = 0; f < s->n_frames; f++) {
         long start = (long)f * s->hop - s->n_fft / 2;
-        for (int i = 0; i < s->n_fft; i++)
-            s->frame[i] = x[reflect(start + i, s->len)] * s->window[i];
+        stft_frame(x, s->len, start, s->window, s->n_fft, s->frame);
         fftwf_execute(s->fwd);
         memcpy(spec_out + (size_t)f * s->n_bins, s->spec, (size_t)s->n_bins * sizeof *s->spec);
     }

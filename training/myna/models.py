@@ -210,12 +210,18 @@ class Vocoder(nn.Module):
         x = self.input(e)
         c = torch.tanh(self.cond(mel.transpose(1, 2))).transpose(1, 2)
         cp = self.cond_proj(c)  # [batch][F][L*2R]
+        # Upsampling as a [T][F] interpolation matrix applied per layer: slicing one big
+        # band-rate tensor instead makes autograd zero-fill and add a full-size gradient for
+        # every layer, which was most of the training step.
         i0, i1, w = upsample_weights(n_frames, self.up, mel.device)
-        cp_up = (cp[:, i0] * (1.0 - w)[None, :, None] + cp[:, i1] * w[None, :, None])
-        cp_up = cp_up.transpose(1, 2)  # [batch][L*2R][T]
+        up = mel.new_zeros(t_len, n_frames)
+        steps = torch.arange(t_len, device=mel.device)
+        up.index_put_((steps, i0), 1.0 - w, accumulate=True)
+        up.index_put_((steps, i1), w, accumulate=True)
+        cps = torch.split(cp, 2 * r, dim=2)
         skip = 0.0
         for l, (conv, out) in enumerate(zip(self.layer_convs, self.layer_outs)):
-            z = conv(x) + cp_up[:, l * 2 * r:(l + 1) * 2 * r]
+            z = conv(x) + torch.matmul(up, cps[l]).transpose(1, 2)
             g = torch.tanh(z[:, :r]) * torch.sigmoid(z[:, r:])
             o = out(g.transpose(1, 2)).transpose(1, 2)
             x = (x + o[:, :r]) * math.sqrt(0.5)

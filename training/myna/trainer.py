@@ -1,0 +1,146 @@
+"""Training loops of the two networks, resumable from a checkpoint and bounded by steps and by
+wall-clock minutes (whichever comes first), so a run can be split over short sessions.
+
+`data` is a dict of equally long sequences: ids [N] int64, frames [N] int64 (target
+durations), mel [F][n_mels], f0 [F] Hz, audio [F*hop] float32.
+"""
+import os
+import time
+
+import numpy as np
+import torch
+
+from .excitation import excitation
+from .losses import acoustic_loss, stft_loss
+from .models import AcousticModel, Vocoder
+
+
+def load_checkpoint(path, model, opt):
+    """Resumes from path if it exists: (step, last loss, training seconds, loss history)."""
+    if os.path.exists(path):
+        ck = torch.load(path)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        return ck["step"], ck["loss"], ck.get("seconds", 0.0), ck.get("history", [])
+    return 0, float("nan"), 0.0, []
+
+
+def save_checkpoint(path, model, opt, step, loss, seconds, history):
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+                "loss": loss, "seconds": seconds, "history": history}, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+def pad(arrs, dtype):
+    m = max(len(a) for a in arrs)
+    out = np.zeros((len(arrs), m) + arrs[0].shape[1:], dtype=dtype)
+    for i, a in enumerate(arrs):
+        out[i, :len(a)] = a
+    return torch.from_numpy(out)
+
+
+def length_batches(rng, lengths, size):
+    """Endless batches of similar-length items (less padding, so less wasted LSTM time):
+    items sorted by length with a little noise, cut into batches, batches shuffled per epoch."""
+    lengths = np.asarray(lengths, dtype=np.float64)
+    while True:
+        order = np.argsort(lengths * rng.uniform(0.9, 1.1, len(lengths)))
+        chunks = [order[i:i + size] for i in range(0, len(order), size)]
+        for j in rng.permutation(len(chunks)):
+            yield chunks[j]
+
+
+class Budget:
+    """Stops at `steps` or after `minutes` of this run, whichever comes first."""
+
+    def __init__(self, steps, minutes):
+        self.steps, self.deadline = steps, time.time() + 60.0 * minutes if minutes else None
+
+    def more(self, step):
+        return step < self.steps and (self.deadline is None or time.time() < self.deadline)
+
+
+def _lr(step, peak, warmup, total):
+    """Linear warm-up, then inverse square root decay: it does not depend on the step target,
+    so a run resumed with a larger target continues smoothly."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * (warmup / (step + 1)) ** 0.5
+
+
+def train_acoustic(cfg, data, ckpt, steps, minutes=None, batch=16, lr=2e-3, log=print,
+                   every=25):
+    model = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    step, loss_v, seconds, history = load_checkpoint(ckpt, model, opt)
+    budget, t0 = Budget(steps, minutes), time.time()
+    rng = np.random.default_rng(step)
+    it = length_batches(rng, [len(m) for m in data["mel"]], batch)
+    model.train()
+    while budget.more(step):
+        idx = next(it)
+        ids = pad([data["ids"][i] for i in idx], np.int64)
+        frames = pad([data["frames"][i] for i in idx], np.int64)
+        n_ids = torch.tensor([len(data["ids"][i]) for i in idx])
+        mel = pad([data["mel"][i] for i in idx], np.float32)
+        f0 = pad([data["f0"][i] for i in idx], np.float32)
+        out = model(ids, n_ids=n_ids, frames=frames)
+        t_len = out["mel"].shape[1]
+        mel, f0 = mel[:, :t_len], f0[:, :t_len]
+        voiced = f0 > 0
+        lf0 = (torch.log(f0.clamp(min=1.0)) - cfg.acoustic.f0_mean) / cfg.acoustic.f0_std
+        loss, parts = acoustic_loss(out, mel, lf0, voiced, frames, n_ids, out["n_frames"])
+        for g in opt.param_groups:
+            g["lr"] = _lr(step, lr, 200, steps)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        loss_v = float(loss)
+        history.append((step, {k: float(v) for k, v in parts.items()}))
+        if step % every == 0 or not budget.more(step):
+            log("acoustic step %d loss %.3f (%s)" % (step, loss_v, " ".join(
+                "%s %.3f" % (k, float(v)) for k, v in parts.items())))
+            save_checkpoint(ckpt, model, opt, step, loss_v, seconds + time.time() - t0,
+                            history)
+    model.eval()
+    return model, step, loss_v, seconds + time.time() - t0, history
+
+
+def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3, log=print,
+                  every=25):
+    model = Vocoder(cfg.vocoder, cfg.audio)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    step, loss_v, seconds, history = load_checkpoint(ckpt, model, opt)
+    budget, t0 = Budget(steps, minutes), time.time()
+    v, hop = cfg.vocoder, cfg.audio.hop
+    excs = [excitation(f0, hop, cfg.audio.sample_rate, v.n_harmonics, v.sine_amp, v.noise_std,
+                       v.seed) for f0 in data["f0"]]
+    usable = [i for i, m in enumerate(data["mel"]) if len(m) >= seg]
+    rng = np.random.default_rng(1000 + step)
+    model.train()
+    while budget.more(step):
+        mels, es, ys = [], [], []
+        for i in rng.choice(usable, size=batch):
+            s = int(rng.integers(0, len(data["mel"][i]) - seg + 1))
+            mels.append(data["mel"][i][s:s + seg])
+            es.append(excs[i][s * hop:(s + seg) * hop])
+            ys.append(data["audio"][i][s * hop:(s + seg) * hop])
+        y = model(torch.from_numpy(np.stack(mels)), torch.from_numpy(np.stack(es)))
+        loss = stft_loss(y, torch.from_numpy(np.stack(ys)))
+        for g in opt.param_groups:
+            g["lr"] = _lr(step, lr, 200, steps)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        loss_v = float(loss)
+        history.append((step, {"stft": loss_v}))
+        if step % every == 0 or not budget.more(step):
+            log("vocoder step %d loss %.3f" % (step, loss_v))
+            save_checkpoint(ckpt, model, opt, step, loss_v, seconds + time.time() - t0,
+                            history)
+    model.eval()
+    return model, step, loss_v, seconds + time.time() - t0, history

@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+"""Myna's voice recipe: distils festival's US English HTS voice (cmu_us_slt_arctic_hts) into
+Myna's acoustic model and vocoder, from text to an int8 voice file.
+
+Stages, each resumable and skipped when its output exists (all under --work):
+  corpus    teacher renderings of LJ Speech text, never LJ050 (render_corpus.py), --hours
+  features  phoneme symbols from the C front end (`myna --phonemes`), log-mel, F0, audio
+  align     Viterbi-EM forced alignment in Myna's symbols -> durations; sanity figures + PNGs
+  acoustic  acoustic model, teacher-forced durations           (checkpoint acoustic.pt)
+  vocoder   vocoder on the teacher's mel and F0                 (checkpoint vocoder.pt)
+  export    int8 voice file + model card + spectrogram plots
+
+    /usr/bin/python3 training/train_voice.py --myna build/app/cli/myna \\
+        --out voices/en_US-myna.myna [--preset small] [--acoustic-steps N] [--vocoder-steps N]
+
+The acoustic and vocoder stages are independent, so on two cores they can run as two
+processes at once (`--stage acoustic` and `--stage vocoder`, one thread each), then
+`--stage export`. `--smoke` runs the whole recipe on a tiny corpus in a few minutes (CI).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from myna import plots  # noqa: E402
+from myna.align import Aligner, normalise, sanity  # noqa: E402
+from myna.config import VoiceConfig  # noqa: E402
+from myna.corpus import build_features, inventory, lj_texts, load_features  # noqa: E402
+from myna.export import export_voice  # noqa: E402
+from myna.trainer import load_checkpoint, train_acoustic, train_vocoder  # noqa: E402
+
+STAGES = ("corpus", "features", "align", "acoustic", "vocoder", "export")
+
+
+def log(*a):
+    print(time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+def preset(name):
+    """Network sizes. 'full' is config.py's default; 'small' trains several times faster on
+    two cores and runs faster too (fewer, narrower layers)."""
+    cfg = VoiceConfig()
+    if name == "small":
+        a, v = cfg.acoustic, cfg.vocoder
+        a.emb_dim, a.enc_channels, a.enc_lstm_hidden, a.dur_channels = 128, 128, 96, 96
+        a.dec_lstm_hidden, a.dec_lstm_layers = 128, 1
+        a.postnet_layers, a.postnet_channels = 3, 128
+        v.residual_channels, v.skip_channels, v.cond_channels = 32, 48, 48
+        v.dilations = [1, 2, 4, 8, 16, 32] * 2
+    elif name != "full":
+        raise SystemExit("unknown preset %s" % name)
+    return cfg
+
+
+def stage_corpus(args):
+    cmd = [sys.executable, os.path.join(HERE, "render_corpus.py"), "--shared", args.shared,
+           "--out", args.corpus, "--hours", str(args.hours), "--jobs", str(args.jobs)]
+    if args.smoke:
+        cmd += ["--limit", str(args.limit)]
+    log("corpus:", " ".join(cmd))
+    subprocess.run(cmd, check=True)
+
+
+def stage_features(args, cfg):
+    ids = build_features(os.path.join(args.corpus, "wav"), lj_texts(args.shared), args.work,
+                         args.myna, cfg.audio, limit=args.limit, jobs=args.jobs, log=log)
+    log("features: %d utterances" % len(ids))
+    return ids
+
+
+def corpus_tables(args, ids):
+    """Symbol inventory (fixed at first use so checkpoints stay valid) and the utterances."""
+    utts = load_features(args.work, ids)
+    path = os.path.join(args.work, "symbols.json")
+    if not os.path.exists(path):
+        json.dump(inventory(args.myna, args.shared, [u["symbols"] for u in utts]),
+                  open(path, "w"), ensure_ascii=False)
+    symbols = json.load(open(path))
+    known = set(symbols)
+    utts = [u for u in utts if all(s in known for s in u["symbols"])]
+    return symbols, utts
+
+
+def stage_align(args, symbols, utts):
+    path = os.path.join(args.work, "align.npz")
+    if os.path.exists(path):
+        z = np.load(path, allow_pickle=True)
+        if list(z["ids"]) == [u["id"] for u in utts]:
+            return list(z["frames"])
+    t0 = time.time()
+    mels = normalise([u["mel"] for u in utts])
+    aligner = Aligner(symbols, mels[0].shape[1])
+    durs, history = aligner.fit([(u["symbols"], m) for u, m in zip(utts, mels)], log=log)
+    report = sanity([u["symbols"] for u in utts], durs)
+    report.update(iterations=len(history), log_likelihood=history,
+                  seconds=round(time.time() - t0, 1), utterances=len(utts))
+    log("align:", json.dumps(report))
+    json.dump(report, open(os.path.join(args.work, "align.json"), "w"), indent=1)
+    os.makedirs(os.path.join(args.work, "plots"), exist_ok=True)
+    for k in range(min(4, len(utts))):
+        u = utts[k * len(utts) // 4]
+        plots.save_alignment(os.path.join(args.work, "plots", "align_%s.png" % u["id"]),
+                             u["mel"], u["symbols"], durs[k * len(utts) // 4], u["text"][:90])
+    np.savez(path, ids=np.array([u["id"] for u in utts]),
+             frames=np.array(durs, dtype=object))
+    return durs
+
+
+def training_data(symbols, utts, durs):
+    index = {s: i for i, s in enumerate(symbols)}
+    return {"ids": [np.array([index[s] for s in u["symbols"]], dtype=np.int64) for u in utts],
+            "frames": list(durs), "mel": [u["mel"] for u in utts],
+            "f0": [u["f0"] for u in utts], "audio": [u["audio"] for u in utts]}
+
+
+def voice_config(args, symbols, utts):
+    """Sizes fixed at the first run (resuming never changes them) plus corpus F0 statistics."""
+    path = os.path.join(args.work, "config.json")
+    if os.path.exists(path):
+        return VoiceConfig.from_dict(json.load(open(path)))
+    cfg = preset(args.preset)
+    cfg.acoustic.n_symbols = len(symbols)
+    voiced = np.log(np.concatenate([u["f0"][u["f0"] > 0] for u in utts]))
+    cfg.acoustic.f0_mean = float(voiced.mean())
+    cfg.acoustic.f0_std = float(max(voiced.std(), 0.05))
+    json.dump(cfg.to_dict(), open(path, "w"), indent=1)
+    return cfg
+
+
+MODEL_CARD = """# {name}
+
+US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_hts` by
+`training/train_voice.py` (preset `{preset}`).
+
+- Teacher: festival 2.5 with festvox-us-slt-hts (CMU ARCTIC SLT data, HTS models; free
+  licence, see `/usr/share/doc/festvox-us-slt-hts/copyright`). Myna hears only its audio.
+- Text: {n} LJ Speech 1.1 sentences (public domain), none from LJ050 (the dev set's source).
+- Audio: {hours:.2f} h at {sr} Hz, rendered by the teacher.
+- Alignment: Viterbi-EM HMM in Myna's symbols ({align_iter} iterations); zero-length share of
+  timed symbols {zero_all:.1%} (word breaks and punctuation may be 0 frames: {zero_opt:.1%} of
+  them are), phonemes at the 2-frame minimum {at_min:.1%}.
+- Acoustic model: {ac_steps} steps (batch {ac_batch}), final loss {ac_loss:.3f} ({ac_parts}).
+- Vocoder: {voc_steps} steps (batch {voc_batch} x {voc_seg} frames), final multi-resolution
+  STFT loss {voc_loss:.3f}.
+- Training time: {ac_min:.0f} min acoustic + {voc_min:.0f} min vocoder on 2 CPU cores (one
+  each, at the same time), plus corpus rendering and features.
+- Weights: int8 per output channel for the hidden layers, f32 for first and last layers.
+- Reproduce: `/usr/bin/python3 training/train_voice.py --myna build/app/cli/myna --out {out}
+  --preset {preset} --acoustic-steps {ac_steps} --vocoder-steps {voc_steps}`.
+
+## Measured quality
+{quality}
+"""
+
+
+def stage_export(args, cfg, symbols, utts, data, align_report):
+    from myna.models import AcousticModel, Vocoder
+    ac = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
+    voc = Vocoder(cfg.vocoder, cfg.audio)
+    dummy = torch.optim.Adam([torch.zeros(1)])
+    ac_step, ac_loss, ac_sec, ac_hist = load_checkpoint(os.path.join(args.work, "acoustic.pt"),
+                                                        ac, dummy)
+    voc_step, voc_loss, voc_sec, _ = load_checkpoint(os.path.join(args.work, "vocoder.pt"),
+                                                     voc, torch.optim.Adam([torch.zeros(1)]))
+    ac.eval()
+    voc.eval()
+    # Look at a prediction next to its target (teacher-forced and with predicted durations).
+    with torch.no_grad():
+        i = len(utts) // 2
+        ids = torch.from_numpy(data["ids"][i])
+        forced = ac(ids, frames=torch.from_numpy(np.asarray(data["frames"][i])))
+        free = ac(ids)
+    plots.save_mels(os.path.join(args.work, "plots", "mel_%s.png" % utts[i]["id"]),
+                    [utts[i]["mel"], forced["mel"].numpy(), free["mel"].numpy()],
+                    ["teacher", "predicted, teacher durations", "predicted, own durations"])
+    if ac_hist:
+        keys = list(ac_hist[-1][1].keys())
+        plots.save_curves(os.path.join(args.work, "plots", "acoustic_loss.png"),
+                          {k: [(s, p[k]) for s, p in ac_hist[::5]] for k in keys})
+    quality = "Not measured yet: run `training/evaluate.py --voice %s`." % args.out
+    qpath = os.path.splitext(args.out)[0] + ".quality.md"
+    if os.path.exists(qpath):
+        quality = open(qpath).read().strip()
+    parts = ", ".join("%s %.3f" % kv for kv in ac_hist[-1][1].items()) if ac_hist else ""
+    seconds = sum(len(u["audio"]) for u in utts) / cfg.audio.sample_rate
+    card = MODEL_CARD.format(
+        name=args.name, preset=args.preset, n=len(utts), hours=seconds / 3600,
+        sr=cfg.audio.sample_rate, align_iter=align_report.get("iterations", 0),
+        zero_all=align_report.get("zero_share_all_timed", 0),
+        zero_opt=align_report.get("zero_share", {}).get("optional", 0),
+        at_min=align_report.get("phoneme_at_minimum_share", 0), ac_steps=ac_step,
+        ac_batch=args.batch, ac_loss=ac_loss, ac_parts=parts, voc_steps=voc_step,
+        voc_batch=args.voc_batch, voc_seg=args.voc_seg, voc_loss=voc_loss, ac_min=ac_sec / 60,
+        voc_min=voc_sec / 60, out=args.out, quality=quality)
+    export_voice(args.out, cfg, ac, voc, symbols, ["slt"], int8=True, name=args.name,
+                 language="en-us", license="see model card (distilled from festvox-us-slt-hts)",
+                 model_card=card, description="Myna US English female (distilled from HTS slt)")
+    with open(os.path.splitext(args.out)[0] + ".md", "w") as f:
+        f.write(card)
+    log("wrote %s (%d bytes)" % (args.out, os.path.getsize(args.out)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--myna", required=True, help="path to the built myna CLI")
+    ap.add_argument("--out", required=True, help="voice file to write")
+    ap.add_argument("--shared", default=os.path.join(HERE, "..", "..", "shared"))
+    ap.add_argument("--corpus", default=os.path.expanduser("~/.cache/myna/corpus/slt"))
+    ap.add_argument("--work", default=os.path.expanduser("~/.cache/myna/voice"))
+    ap.add_argument("--stage", choices=STAGES + ("all",), default="all")
+    ap.add_argument("--preset", default="small", choices=("small", "full"))
+    ap.add_argument("--hours", type=float, default=4.0, help="corpus size to render")
+    ap.add_argument("--limit", type=int, default=None, help="use at most N utterances")
+    ap.add_argument("--acoustic-steps", type=int, default=6000)
+    ap.add_argument("--vocoder-steps", type=int, default=6000)
+    ap.add_argument("--minutes", type=float, default=None, help="stop a training stage after")
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--voc-batch", type=int, default=8)
+    ap.add_argument("--voc-seg", type=int, default=32)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--threads", type=int, default=None, help="torch threads per stage")
+    ap.add_argument("--name", default="en_US-myna")
+    ap.add_argument("--smoke", action="store_true", help="tiny corpus and few steps (CI)")
+    args = ap.parse_args()
+    if args.smoke:
+        args.limit = args.limit or 12
+        args.acoustic_steps = min(args.acoustic_steps, 30)
+        args.vocoder_steps = min(args.vocoder_steps, 30)
+        args.batch, args.voc_batch, args.voc_seg = 4, 2, 16
+    torch.set_num_threads(args.threads or (1 if args.stage in ("acoustic", "vocoder") else 2))
+    torch.manual_seed(0)
+    os.makedirs(args.work, exist_ok=True)
+    run = STAGES if args.stage == "all" else (args.stage,)
+    if "corpus" in run:
+        stage_corpus(args)
+    ids = stage_features(args, VoiceConfig())
+    symbols, utts = corpus_tables(args, ids)
+    # the vocoder needs no durations, so it can train while the aligner runs
+    durs = stage_align(args, symbols, utts) if run != ("vocoder",) else [None] * len(utts)
+    cfg = voice_config(args, symbols, utts)
+    data = training_data(symbols, utts, durs)
+    log("%d utterances, %.2f h, %d symbols" % (
+        len(utts), sum(len(u["audio"]) for u in utts) / cfg.audio.sample_rate / 3600,
+        len(symbols)))
+    if "acoustic" in run:
+        train_acoustic(cfg, data, os.path.join(args.work, "acoustic.pt"), args.acoustic_steps,
+                       args.minutes, args.batch, log=log)
+    if "vocoder" in run:
+        train_vocoder(cfg, data, os.path.join(args.work, "vocoder.pt"), args.vocoder_steps,
+                      args.minutes, args.voc_batch, args.voc_seg, log=log)
+    if "export" in run:
+        report_path = os.path.join(args.work, "align.json")
+        report = json.load(open(report_path)) if os.path.exists(report_path) else {}
+        stage_export(args, cfg, symbols, utts, data, report)
+
+
+if __name__ == "__main__":
+    main()
