@@ -9,7 +9,7 @@ PACKAGES=(
   libespeak-ng-dev espeak-ng-data espeak-ng
   libsndfile1-dev libfftw3-dev
   python3 python3-numpy python3-torch python3-pil
-  sox
+  sox festival festvox-us-slt-hts  # the voice recipe's teacher (training/train_voice.py)
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   libportaudio2 portaudio19-dev libasound2-plugins alsa-utils
   libmicrohttpd-dev
@@ -17,7 +17,7 @@ PACKAGES=(
 )
 # Benchmarks (tools/bench) compare with other engines and measure intelligibility.
 if [ "${1:-}" = "--bench" ]; then
-  PACKAGES+=(flite festival festvox-us-slt-hts pocketsphinx pocketsphinx-en-us time hyperfine)
+  PACKAGES+=(flite pocketsphinx pocketsphinx-en-us time hyperfine)
 fi
 
 missing=()

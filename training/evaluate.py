@@ -27,6 +27,9 @@
    reference words and repeats (a reference n-gram, n >= 3, found once in the reference but
    more than once in the hypothesis); the duration is compared with the teacher's.
    Numbers in these sentences are spelt out for the reference as both engines read them.
+   Independent of the ASR, the same rendering's word events (`myna --word-times`) are compared
+   with the input's words (each written word in its spoken, normalised form): a pass is event
+   words = input words, in order; the longest word duration shows a stuck or looping word.
 
 Results: <out>/eval.json and <out>/summary.md (also printed); default out is
 ~/.cache/myna/eval/<voice name>. Teacher renderings, transcripts and its tts_eval figures are
@@ -277,6 +280,77 @@ def spoken_reference(text):
     return re.sub(r"(\d[\d,]*\d|\d)(?:\.(\d+))?(%?)", _spell_number, text)
 
 
+# Word events (myna --word-times) against the input text.
+JOIN_MAX = 2  # synth/text/align.c groups at most three words: two without an event of their own
+
+
+def read_word_times(path):
+    """`myna --word-times` output -> [(start s, end s, word as written)]."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            start, end, word = line.rstrip("\n").split("\t", 2)
+            rows.append((float(start), float(end), word))
+    return rows
+
+
+def event_word_check(events, text, norm):
+    """The word events of one rendering against its input text. Both sides are compared per
+    written word (events carry the input's whitespace-separated words, punctuation attached) in
+    spoken form, norm(spoken_reference(word)) joined by spaces; words that say nothing are
+    left out. events_match: the event words equal the input's words, in order.
+    Differences: "merged" = an input word without an event of its own right after one that has
+    an event (at most JOIN_MAX in a row): libespeak-ng read it together with a neighbour and the
+    front end's word alignment (synth/text/align.c) gave the group one event, which can sit on
+    the neighbouring written word ("that the wind": events "that" = ðætðə, "the" = wɪnd, none
+    for "wind"); "dropped" (any other word without an event), "extra" (an event for no input
+    word, e.g. a repeat) and "changed" (an event for another word) are engine errors."""
+    def say(w):
+        return " ".join(norm(spoken_reference(w)))
+    ref = [x for x in map(say, text.split()) if x]
+    got = [x for x in (say(w) for _, _, w in events) if x]
+    merged, dropped, extra, changed = [], [], [], []
+    anchored, run = False, 0
+    for op, i, j in align_words(ref, got):
+        if op == "del":
+            run += 1
+            (merged if anchored and run <= JOIN_MAX else dropped).append(ref[i])
+            continue
+        run, anchored = 0, op == "ok"
+        if op == "ins":
+            extra.append(got[j])
+        elif op == "sub":
+            changed.append("%s -> %s" % (ref[i], got[j]))
+    longest = max(events, key=lambda e: e[1] - e[0], default=None)
+    return dict(word_events=len(events), input_words=len(ref),
+                event_words=sum(len(g.split()) for g in got), events_match=got == ref,
+                events_match_but_merged=not (dropped or extra or changed), merged=merged,
+                dropped=dropped, extra=extra, changed=changed,
+                longest_word=longest[2] if longest else None,
+                longest_word_s=round(longest[1] - longest[0], 3) if longest else None)
+
+
+def word_events_summary(rows):
+    """The report's line on the long inputs' word events (rows of long_check)."""
+    if not rows:
+        return "no long inputs checked"
+    if "word_events" not in rows[0]:
+        return "not measured (the myna CLI lacks --word-times)"
+    measured = [r for r in rows if r.get("word_events") is not None]
+    n = len(rows)
+    line = ("%d of %d long sentences pass (word events = input words, in order); %d of %d "
+            "when merged words (no event of their own after one with an event) are allowed"
+            % (sum(bool(r.get("events_match")) for r in rows), n,
+               sum(bool(r.get("events_match_but_merged")) for r in rows), n))
+    if len(measured) < n:
+        line += "; %d not rendered" % (n - len(measured))
+    longest = max(measured, key=lambda r: r["longest_word_s"] or 0, default=None)
+    if longest and longest["longest_word_s"] is not None:
+        line += "; longest word %.2f s (#%d, \"%s\")" % (
+            longest["longest_word_s"], longest["index"], longest["longest_word"])
+    return line
+
+
 # ---------------------------------------------------------------- audio and features
 
 def read_wav(path):
@@ -478,17 +552,20 @@ def dev_mcd(sents, myna_dir, cache):
     return rows, summary
 
 
-def render_myna(args, text, wav):
-    """Myna rendering of text to wav; (seconds of audio or None, wall seconds)."""
+def render_myna(args, text, wav, times=None):
+    """Myna rendering of text to wav (and its word times to times, if given); (seconds of audio
+    or None, wall seconds)."""
     tf = wav[:-4] + ".txt"
     with open(tf, "w", encoding="utf-8") as f:
         f.write(text + "\n")
-    if os.path.exists(wav):
-        os.remove(wav)
+    for old in (wav, times):
+        if old and os.path.exists(old):
+            os.remove(old)
     t = time.perf_counter()
-    p = subprocess.run(myna_argv(args) + ["-f", tf, "-o", wav], capture_output=True)
+    p = subprocess.run(myna_argv(args) + ["-f", tf, "-o", wav]
+                       + (["--word-times", times] if times else []), capture_output=True)
     wall = time.perf_counter() - t
-    ok = p.returncode == 0 and os.path.exists(wav)
+    ok = p.returncode == 0 and os.path.exists(wav) and (not times or os.path.exists(times))
     return (wav_seconds(wav) if ok else None), wall
 
 
@@ -502,7 +579,8 @@ def word_report(ref_text, hyp, te):
 
 
 def long_check(args, te, cache, out):
-    """Per long sentence: Myna WER / deletion run / repeats, teacher WER, durations, MCD."""
+    """Per long sentence: Myna WER / deletion run / repeats, word events against the input (if
+    the CLI has --word-times), teacher WER, durations, MCD."""
     with open(args.long, encoding="utf-8") as f:
         texts = [l.strip() for l in f if l.strip()][:args.long_limit]
     d = os.path.join(out, "long")
@@ -511,11 +589,15 @@ def long_check(args, te, cache, out):
     for i, text in enumerate(texts):
         log("long sentence %d/%d" % (i + 1, len(texts)))
         wav = os.path.join(d, "%02d.wav" % i)
-        secs, wall = render_myna(args, text, wav)
+        times = wav[:-4] + ".words.tsv" if getattr(args, "word_times", False) else None
+        secs, wall = render_myna(args, text, wav, times)
         hyp = te.asr(wav, wav[:-4] + ".16k.wav") if secs else ""
         row = dict(index=i, myna_s=round(secs, 2) if secs else None,
                    myna_rtf=round(wall / secs, 4) if secs else None, hyp=hyp)
         row.update(word_report(text, hyp, te))
+        if times:
+            row.update(event_word_check(read_word_times(times), text, te.norm) if secs
+                       else dict(word_events=None))
         if not args.no_teacher:
             row.update(teacher_long(text, wav if secs else None, secs, te, cache))
         rows.append(row)
@@ -534,13 +616,10 @@ def teacher_long(text, myna_wav, myna_s, te, cache):
     return row
 
 
-def word_events_note(args):
-    """Word timings from the engine would place skips and repeats in time; the CLI has no option
-    for them yet (checked in --help, so the report says when that changes)."""
+def cli_has_word_times(args):
+    """Whether the myna CLI writes word events (--word-times in its --help)."""
     h = subprocess.run([args.myna, "--help"], capture_output=True, text=True).stdout
-    if re.search(r"--\S*(word|event|mark)", h):
-        return "the CLI lists a word/event option; not used by this script yet"
-    return "not exposed by the myna CLI (--help): skipped"
+    return "--word-times" in h
 
 
 # ---------------------------------------------------------------- report
@@ -579,16 +658,40 @@ def markdown(res):
 def long_markdown(res):
     lines = ["## Long inputs (%s)" % res["long_file"], "",
              "| # | ref words | WER % | teacher WER % | longest deletion run | repeats | "
-             "Myna s | teacher s | ratio | MCD dB |", "|---|---|---|---|---|---|---|---|---|---|"]
+             "word events | event words | events = input | longest word | "
+             "Myna s | teacher s | ratio | MCD dB |", "|---" * 14 + "|"]
     for r in res["long"]:
-        lines.append("| %d | %d | %s | %s | %d | %s | %s | %s | %s | %s |" % (
+        longest = ("%s %.2f s" % (r["longest_word"], r["longest_word_s"])
+                   if r.get("longest_word") is not None else None)
+        lines.append("| %d | %d | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["index"], r["ref_words"], r["wer"], fmt(r.get("teacher_wer")),
-            r["longest_deletion_run"], "; ".join(r["repeats"]) or "none", fmt(r["myna_s"]),
-            fmt(r.get("teacher_s")), fmt(r.get("duration_ratio")), fmt(r.get("mcd_db"))))
+            r["longest_deletion_run"], "; ".join(r["repeats"]) or "none",
+            fmt(r.get("word_events")), fmt(r.get("event_words")), events_cell(r), fmt(longest),
+            fmt(r["myna_s"]), fmt(r.get("teacher_s")), fmt(r.get("duration_ratio")),
+            fmt(r.get("mcd_db"))))
     lines += ["", "WER against the text with its numbers spelt out; ratio = Myna duration / "
               "teacher duration; repeats = reference n-grams (n >= 3) found once in the "
-              "reference and more than once in the transcript.", ""]
+              "reference and more than once in the transcript.",
+              "Word events from `myna --word-times` (no ASR involved): event words = their "
+              "spoken words, to compare with ref words; events = input: \"yes\" when the event "
+              "words are the input's words in order, else the differences: merged = words "
+              "without an event of their own after one with an event (libespeak-ng read them "
+              "with a neighbour; the front end's alignment gave the group one event, which may "
+              "sit on the neighbouring written word), dropped / extra / changed = engine "
+              "errors. Longest word: the "
+              "event's duration up to the next event, so a pause after it (comma, sentence end) "
+              "counts to it.", ""]
     return lines
+
+
+def events_cell(r):
+    if r.get("word_events") is None:
+        return "-"
+    if r["events_match"]:
+        return "yes"
+    parts = [("%s: %s" % (k, ", ".join(r[k]))) for k in ("dropped", "extra", "changed", "merged")
+             if r[k]]
+    return "no (" + "; ".join(parts) + ")"
 
 
 def log(msg):
@@ -651,10 +754,12 @@ def main(argv=None):
                date=time.strftime("%Y-%m-%d %H:%M:%S"), limit=args.limit,
                dev_sentences=len(sents), engines=engines,
                definitions=dict(mcd=MCD_DEFINITION, f0=F0_DEFINITION),
-               mcd_per_sentence=per_sentence, long_file=os.path.relpath(args.long, REPO),
-               word_events=word_events_note(args))
+               mcd_per_sentence=per_sentence, long_file=os.path.relpath(args.long, REPO))
     t1 = time.time()
+    args.word_times = cli_has_word_times(args)
     res["long"] = long_check(args, te, cache, args.out)
+    res["word_events"] = word_events_summary(res["long"])
+    res["word_events_pass"] = sum(bool(r.get("events_match")) for r in res["long"])
     timing["long_s"] = round(time.time() - t1, 1)
     res["timing"] = timing
     res["elapsed_s"] = round(time.time() - t0, 1)

@@ -80,7 +80,8 @@ def corpus_tables(args, ids):
     utts = load_features(args.work, ids)
     path = os.path.join(args.work, "symbols.json")
     if not os.path.exists(path):
-        json.dump(inventory(args.myna, args.shared, [u["symbols"] for u in utts]),
+        json.dump(inventory(args.myna, args.shared, [u["symbols"] for u in utts],
+                            lines=300 if args.smoke else 4000),
                   open(path, "w"), ensure_ascii=False)
     symbols = json.load(open(path))
     known = set(symbols)
@@ -164,11 +165,9 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
     from myna.models import AcousticModel, Vocoder
     ac = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
     voc = Vocoder(cfg.vocoder, cfg.audio)
-    dummy = torch.optim.Adam([torch.zeros(1)])
     ac_step, ac_loss, ac_sec, ac_hist = load_checkpoint(os.path.join(args.work, "acoustic.pt"),
-                                                        ac, dummy)
-    voc_step, voc_loss, voc_sec, _ = load_checkpoint(os.path.join(args.work, "vocoder.pt"),
-                                                     voc, torch.optim.Adam([torch.zeros(1)]))
+                                                        ac)
+    voc_step, voc_loss, voc_sec, _ = load_checkpoint(os.path.join(args.work, "vocoder.pt"), voc)
     ac.eval()
     voc.eval()
     # Look at a prediction next to its target (teacher-forced and with predicted durations).

@@ -18,6 +18,8 @@ void cli_print_help(FILE *out)
           "      --play               speak on the audio device (PortAudio) while rendering\n"
           "      --audio-device DEV   device for --play: index or name from --list-devices\n"
           "      --list-devices       list audio output devices ('*' = default)\n"
+          "      --word-times FILE    also write 'start<TAB>end<TAB>word' per word,\n"
+          "                           seconds of the output audio (with -o, --raw, --play)\n"
           "Voice:\n"
           "  -v, --voice NAME|PATH    voice to use (default: the default voice)\n"
           "      --list-voices        list the voices found on the search path\n"
@@ -112,6 +114,7 @@ static int parse_valued(const char *a, const char *v, cli_options *o)
     myna_options *s = &o->synth;
     if (is(a, "-f", "--file")) o->text_file = v;
     else if (is(a, "-o", "--output")) o->output = v;
+    else if (is(a, NULL, "--word-times")) o->word_times = v;
     else if (is(a, "-v", "--voice")) o->voice = v;
     else if (is(a, NULL, "--language")) o->language = v;
     else if (is(a, NULL, "--lexicon")) s->lexicon_path = v;
@@ -133,7 +136,7 @@ static int takes_value(const char *a)
     static const char *const valued[] = {
         "-f", "--file", "-o", "--output", "-v", "--voice", "--language", "--lexicon", "-r",
         "--rate", "-p", "--pitch", "--volume", "--sentence-silence", "--speaker", "-t",
-        "--threads", "--device", "--backend", "--vocoder", "--audio-device"};
+        "--threads", "--device", "--backend", "--vocoder", "--audio-device", "--word-times"};
     for (size_t i = 0; i < sizeof valued / sizeof *valued; i++)
         if (strcmp(a, valued[i]) == 0) return 1;
     return 0;
@@ -189,6 +192,15 @@ int cli_parse(int argc, char **argv, cli_options *o)
     }
     if (!!o->output + o->raw + o->play > 1) {
         fprintf(stderr, "myna: -o, --raw and --play exclude each other\n");
+        return EXIT_USAGE;
+    }
+    if (o->word_times && strcmp(o->word_times, "-") == 0) {
+        fprintf(stderr, "myna: --word-times needs a file path ('-' is not supported: --raw "
+                        "uses standard output)\n");
+        return EXIT_USAGE;
+    }
+    if (o->word_times && o->output && strcmp(o->word_times, o->output) == 0) {
+        fprintf(stderr, "myna: --word-times and -o name the same file\n");
         return EXIT_USAGE;
     }
     if (o->text_file && o->n_words) {

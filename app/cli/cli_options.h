@@ -24,6 +24,7 @@ typedef struct {
     const char *voice;       /* name or path; NULL = default voice */
     const char *text_file;   /* -f; "-" = stdin */
     const char *output;      /* -o */
+    const char *word_times;  /* --word-times FILE: word timings (see word_times.h) */
     const char *language;    /* --language, for --phonemes without a voice */
     int raw;                 /* --raw: s16le PCM on stdout */
     int play;                /* --play: speak on the audio device */

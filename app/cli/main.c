@@ -1,4 +1,5 @@
 /* `myna`: the command-line renderer. Everything here goes through include/myna.h. */
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "myna.h"
 #include "playback_cli.h"
 #include "text_input.h"
+#include "word_times.h"
 
 #define DEFAULT_VOICE "en_US-myna"
 
@@ -78,10 +80,19 @@ static void show_progress(const cli_options *o, const myna_synth *s, int final)
     fprintf(stderr, "\r[%s] %3d%%%s", bar, pct, final ? "\n" : "");
 }
 
-/* The pull loop: one chunk at a time from the synthesizer to the sink. */
-static int render(const cli_options *o, myna_synth *s, const char *text, size_t len,
-                  audio_sink *sink, size_t *n_samples)
+static int word_times_exit(const cli_options *o, word_times_status st)
 {
+    fprintf(stderr, "myna: writing %s: %s\n", o->word_times,
+            st == WORD_TIMES_ERR_NO_MEMORY ? "out of memory" : strerror(errno));
+    return EXIT_OUTPUT;
+}
+
+/* The pull loop: one chunk at a time from the synthesizer to the sink (and its word events
+ * to the word-times file, if any). */
+static int render(const cli_options *o, myna_synth *s, const char *text, size_t len,
+                  audio_sink *sink, word_times *wt, size_t *n_samples)
+{
+    word_times_status ws;
     myna_status st = myna_synth_start(s, text, len);
     if (st != MYNA_OK) {
         fprintf(stderr, "myna: %s: %s\n", myna_strerror(st), myna_synth_last_error(s));
@@ -92,12 +103,14 @@ static int render(const cli_options *o, myna_synth *s, const char *text, size_t 
     while ((st = myna_synth_next(s, &chunk)) == MYNA_OK) {
         if (audio_sink_write(sink, chunk.samples, chunk.n_samples) != 0) return EXIT_OUTPUT;
         *n_samples += chunk.n_samples;
+        if ((ws = word_times_add(wt, &chunk)) != WORD_TIMES_OK) return word_times_exit(o, ws);
         show_progress(o, s, 0);
     }
     if (st != MYNA_DONE) {
         fprintf(stderr, "\nmyna: %s: %s\n", myna_strerror(st), myna_synth_last_error(s));
         return EXIT_SYNTHESIS;
     }
+    if ((ws = word_times_end(wt, *n_samples)) != WORD_TIMES_OK) return word_times_exit(o, ws);
     show_progress(o, s, 1);
     return EXIT_OK;
 }
@@ -143,14 +156,14 @@ static int do_phonemes(const cli_options *o, const char *text, size_t len)
     return EXIT_OK;
 }
 
-static int do_speak(const cli_options *o, const char *text, size_t len)
+static int speak_with(const cli_options *o, const char *text, size_t len, word_times *wt)
 {
     myna_voice *voice;
     myna_synth *synth;
     int rc = make_synth(o, &voice, &synth);
     if (rc != EXIT_OK) return rc;
     if (o->play) {
-        rc = cli_play(o, synth, myna_voice_sample_rate(voice), text, len);
+        rc = cli_play(o, synth, myna_voice_sample_rate(voice), text, len, wt);
         myna_synth_destroy(synth);
         myna_voice_close(voice);
         return rc;
@@ -158,7 +171,7 @@ static int do_speak(const cli_options *o, const char *text, size_t len)
     audio_sink *sink = audio_sink_open(o->output, myna_voice_sample_rate(voice));
     size_t n = 0;
     if (!sink) rc = EXIT_OUTPUT;
-    else rc = render(o, synth, text, len, sink, &n);
+    else rc = render(o, synth, text, len, sink, wt, &n);
     if (rc == EXIT_OK && n == 0) {
         fprintf(stderr, "myna: the text contains nothing to speak\n");
         rc = EXIT_INPUT;
@@ -169,6 +182,25 @@ static int do_speak(const cli_options *o, const char *text, size_t len)
                 (double)n / myna_voice_sample_rate(voice), myna_synth_backend_name(synth));
     myna_synth_destroy(synth);
     myna_voice_close(voice);
+    return rc;
+}
+
+/* The word-times file is created before any synthesis, so an unwritable path fails at once;
+ * it is removed again when speaking fails. */
+static int do_speak(const cli_options *o, const char *text, size_t len)
+{
+    word_times *wt = NULL;
+    word_times_status ws = WORD_TIMES_OK;
+    if (o->word_times)
+        ws = word_times_open(o->word_times, text, len, o->synth.sentence_silence, &wt);
+    if (ws != WORD_TIMES_OK) {
+        fprintf(stderr, "myna: cannot write %s: %s\n", o->word_times,
+                ws == WORD_TIMES_ERR_NO_MEMORY ? "out of memory" : strerror(errno));
+        return EXIT_OUTPUT;
+    }
+    int rc = speak_with(o, text, len, wt);
+    ws = word_times_close(wt, rc == EXIT_OK);
+    if (ws != WORD_TIMES_OK && rc == EXIT_OK) rc = word_times_exit(o, ws);
     return rc;
 }
 

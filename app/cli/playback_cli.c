@@ -1,5 +1,6 @@
 /* Playback from the command line: chunks from myna_synth_next() go straight into the
  * playback ring, so audio starts after the first chunk instead of after the whole text. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,10 +52,19 @@ static int play_exit(playback_status s, const playback *p)
     return EXIT_OUTPUT;
 }
 
-/* The pull loop: start, then next() until done, each chunk into the ring. */
-static int speak(myna_synth *synth, playback *p, const char *text, size_t len, float gain,
-                 size_t *n)
+static int word_times_exit(const cli_options *o, word_times_status st)
 {
+    fprintf(stderr, "myna: writing %s: %s\n", o->word_times,
+            st == WORD_TIMES_ERR_NO_MEMORY ? "out of memory" : strerror(errno));
+    return EXIT_OUTPUT;
+}
+
+/* The pull loop: start, then next() until done, each chunk into the ring and its word events
+ * to wt (may be NULL). */
+static int speak(const cli_options *o, myna_synth *synth, playback *p, const char *text,
+                 size_t len, float gain, word_times *wt, size_t *n)
+{
+    word_times_status ws;
     myna_status st = myna_synth_start(synth, text, len);
     if (st != MYNA_OK) {
         fprintf(stderr, "myna: %s: %s\n", myna_strerror(st), myna_synth_last_error(synth));
@@ -65,6 +75,7 @@ static int speak(myna_synth *synth, playback *p, const char *text, size_t len, f
         playback_status ps = playback_write(p, c.samples, c.n_samples, gain);
         if (ps != PLAYBACK_OK) return play_exit(ps, p);
         *n += c.n_samples;
+        if ((ws = word_times_add(wt, &c)) != WORD_TIMES_OK) return word_times_exit(o, ws);
     }
     if (stop_requested) return EXIT_OK;
     if (st != MYNA_DONE) {
@@ -75,12 +86,13 @@ static int speak(myna_synth *synth, playback *p, const char *text, size_t len, f
         fprintf(stderr, "myna: the text contains nothing to speak\n");
         return EXIT_INPUT;
     }
+    if ((ws = word_times_end(wt, *n)) != WORD_TIMES_OK) return word_times_exit(o, ws);
     playback_status ps = playback_drain(p);
     return ps == PLAYBACK_OK ? EXIT_OK : play_exit(ps, p);
 }
 
 int cli_play(const cli_options *o, myna_synth *synth, int sample_rate, const char *text,
-             size_t len)
+             size_t len, word_times *wt)
 {
     install_handlers();
     playback_config cfg = {0};
@@ -96,7 +108,7 @@ int cli_play(const cli_options *o, myna_synth *synth, int sample_rate, const cha
     }
     size_t n = 0;
     /* Volume is already applied by the synthesizer (myna_options.volume). */
-    int rc = speak(synth, p, text, len, 1.0f, &n);
+    int rc = speak(o, synth, p, text, len, 1.0f, wt, &n);
     if (stop_requested) {
         playback_abort(p);
         if (!o->quiet) fprintf(stderr, "myna: interrupted\n");

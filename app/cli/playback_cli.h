@@ -5,10 +5,12 @@
 #include <stddef.h>
 
 #include "cli_options.h"
+#include "word_times.h"
 
-/* Speaks text on the audio device until done or Ctrl-C. Returns a documented exit code. */
+/* Speaks text on the audio device until done or Ctrl-C, handing the chunks' word events to wt
+ * (may be NULL). Returns a documented exit code. */
 int cli_play(const cli_options *o, myna_synth *synth, int sample_rate, const char *text,
-             size_t len);
+             size_t len, word_times *wt);
 int cli_list_devices(void);
 
 #endif

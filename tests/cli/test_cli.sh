@@ -78,6 +78,81 @@ elif [ $rc -eq 5 ]; then grep -qi vulkan "$T/err" && ok || bad "vulkan error mes
 else bad "--backend vulkan exit $rc"; fi
 expect_exit 0 "threads 1" -- "$MYNA" "One thread." --threads 1 -o "$T/t1.wav"
 
+# --word-times: one "start<TAB>end<TAB>word" line per word, in seconds of the written audio.
+# word_times_check TIMES WAV SILENCE_S SENTENCE...: the words are the sentences' words as
+# written (events carry byte spans of the input: whitespace-separated tokens, punctuation
+# attached; the sentences avoid word pairs libespeak-ng reads as one, like "in the" or "at a",
+# which share one event), starts strictly
+# increase, 0 <= start < end <= WAV duration; each sentence's last word ends exactly one
+# silence before the next sentence's first word and the last one one silence before the end.
+word_times_check() {
+  "$PY" - "$@" <<'PYEOF'
+import sys, wave
+times, wav, silence, sents = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4:]
+w = wave.open(wav)
+dur = w.getnframes() / w.getframerate()
+eps = 1.5 / w.getframerate()  # printed with 6 decimals: well inside one sample
+rows = []
+for line in open(times, encoding="utf-8"):
+    f = line.rstrip("\n").split("\t")
+    assert len(f) == 3, "not 3 tab-separated fields: %r" % line
+    rows.append((float(f[0]), float(f[1]), f[2]))
+want = [s.split() for s in sents]
+got = [r[2] for r in rows]
+assert got == sum(want, []), "words %s, want %s" % (got, sum(want, []))
+starts = [r[0] for r in rows]
+assert all(a < b for a, b in zip(starts, starts[1:])), "starts not increasing: %s" % starts
+for s, e, word in rows:
+    assert 0 <= s < e <= dur + eps, "%s: %.6f..%.6f outside 0..%.6f" % (word, s, e, dur)
+last = 0
+for k, words in enumerate(want):
+    last += len(words)
+    end = rows[last - 1][1]
+    nxt = rows[last][0] if k + 1 < len(want) else dur
+    assert abs(nxt - end - silence) <= eps, \
+        "sentence %d ends %.6f, next starts %.6f: gap is not %.3f s" % (k + 1, end, nxt, silence)
+print("%s: %d words, %.2f s of audio, last word ends %.6f" % (times, len(rows), dur, rows[-1][1]))
+PYEOF
+}
+S1="Green leaves fall slowly near quiet gardens."
+S2="Birds sing again, children laugh outside."
+expect_exit 0 "word times wav" -- "$MYNA" "$S1" -o "$T/w1.wav" --sentence-silence 0 --word-times "$T/w1.txt"
+word_times_check "$T/w1.txt" "$T/w1.wav" 0 "$S1" && ok || bad "word times, one sentence"
+expect_exit 0 "word times two sentences" -- "$MYNA" "$S1 $S2" -o "$T/w2.wav" --sentence-silence 0.7 \
+  --word-times "$T/w2.txt"
+word_times_check "$T/w2.txt" "$T/w2.wav" 0.7 "$S1" "$S2" && ok || bad "word times, two sentences"
+# The second sentence starts after the first one's audio (rendered alone) plus the silence.
+"$PY" - "$T/w1.wav" "$T/w2.txt" "$S1" <<'PYEOF' && ok || bad "second sentence's words not after sentence 1 + silence"
+import sys, wave
+w = wave.open(sys.argv[1])
+first = w.getnframes() / w.getframerate()
+rows = [l.split("\t") for l in open(sys.argv[2], encoding="utf-8")]
+n1 = len(sys.argv[3].split())
+start2 = float(rows[n1][0])
+print("sentence 1 alone: %.6f s; sentence 2's first word at %.6f s" % (first, start2))
+sys.exit(0 if start2 >= first + 0.7 - 1e-4 else 1)
+PYEOF
+# --raw gives the same times as -o (same text, same options).
+"$MYNA" "$S1 $S2" --raw --sentence-silence 0.7 --word-times "$T/w3.txt" > "$T/w3.pcm"
+[ $? -eq 0 ] && cmp -s "$T/w2.txt" "$T/w3.txt" && ok || bad "--raw word times differ from -o"
+# --play into ALSA's null device (no sound card needed), where the distribution has ALSA.
+if [ -r /usr/share/alsa/alsa.conf ]; then
+  printf '</usr/share/alsa/alsa.conf>\npcm.!default { type plug slave { pcm "null" format S16_LE } }\n' \
+    > "$T/asound.conf"
+  ALSA_CONFIG_PATH="$T/asound.conf" timeout 120 "$MYNA" "$S1 $S2" --play --sentence-silence 0.7 \
+    --word-times "$T/w4.txt" >/dev/null 2>&1
+  rc=$?; [ $rc -eq 0 ] && cmp -s "$T/w2.txt" "$T/w4.txt" && ok || bad "--play word times (exit $rc)"
+fi
+# Errors: checked before any synthesis (no audio file left), removed when speaking fails.
+expect_exit 4 "unwritable word times" -- "$MYNA" "$S1" -o "$T/w5.wav" --word-times /nonexistent-dir/w.txt
+grep -q "/nonexistent-dir/w.txt" "$T/err" && [ ! -e "$T/w5.wav" ] && ok || bad "unwritable word times: $(cat "$T/err")"
+expect_exit 4 "word times into a directory" -- "$MYNA" "$S1" --raw --word-times "$T"
+expect_exit 1 "word times to stdout" -- "$MYNA" "$S1" --raw --word-times -
+expect_exit 1 "word times = output" -- "$MYNA" "$S1" -o "$T/w6.wav" --word-times "$T/w6.wav"
+expect_exit 2 "word times, nothing to speak" -- "$MYNA" "   " -o "$T/w7.wav" --word-times "$T/w7.txt"
+[ ! -e "$T/w7.txt" ] && ok || bad "word times file left after a failure"
+"$MYNA" --help | grep -q -- "--word-times" && ok || bad "--help lacks --word-times"
+
 # Front end and voice inspection.
 expect_exit 0 "phonemes" -- "$MYNA" --phonemes "Hello world."
 grep -q '^\^ .* \$$' "$T/out" && ok || bad "phonemes line: $(cat "$T/out")"

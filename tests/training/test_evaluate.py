@@ -229,5 +229,92 @@ class NumbersTest(unittest.TestCase):
         self.assertIsNone(re.search(r"\d", spoken))
 
 
+def tts_norm(s):
+    """../shared/tools/tts_eval.py's norm (the ASR side's), copied so no shared/ is needed."""
+    s = s.lower().replace("-", " ")
+    return re.sub(r"[^a-z' ]+", " ", s).split()
+
+
+def events(words, step=0.3):
+    return [(k * step, (k + 1) * step, w) for k, w in enumerate(words)]
+
+
+class WordEventsTest(unittest.TestCase):
+    TEXT = "At 7, about 240 part-time workers left the harbor at a quarter past seven."
+
+    def check(self, event_words, text=TEXT):
+        return ev.event_word_check(events(event_words), text, tts_norm)
+
+    def test_all_words_in_order(self):
+        r = self.check(self.TEXT.split())
+        self.assertTrue(r["events_match"] and r["events_match_but_merged"])
+        self.assertEqual((r["word_events"], r["input_words"]), (14, 14))
+        # spoken words: "seven", "two hundred forty", "part time" -> comparable to ref words
+        self.assertEqual(r["event_words"], len(tts_norm(ev.spoken_reference(self.TEXT))))
+        self.assertEqual(r["event_words"], 17)
+        self.assertEqual(r["dropped"] + r["extra"] + r["changed"] + r["merged"], [])
+
+    def test_punctuation_and_case_do_not_matter(self):
+        words = [w.strip(",.").upper() for w in self.TEXT.split()]
+        self.assertTrue(self.check(words)["events_match"])
+
+    def test_merged_words(self):
+        # libespeak-ng reads "at a" as one word: the event is at "at", none for "a"
+        words = self.TEXT.split()
+        del words[words.index("a")]
+        r = self.check(words)
+        self.assertFalse(r["events_match"])
+        self.assertTrue(r["events_match_but_merged"])
+        self.assertEqual(r["merged"], ["a"])
+        self.assertEqual(r["dropped"], [])
+
+    def test_dropped_repeated_changed(self):
+        words = self.TEXT.split()
+        r = self.check(words[1:])  # the first word: nothing before it to be joined with
+        self.assertEqual((r["dropped"], r["merged"]), (["at"], []))
+        self.assertFalse(r["events_match_but_merged"])
+        r = self.check(words[:6] + ["left"] + words[6:])
+        self.assertEqual(r["extra"], ["left"])
+        self.assertFalse(r["events_match"] or r["events_match_but_merged"])
+        r = self.check(words[:3] + ["241"] + words[4:])
+        self.assertEqual(r["changed"], ["two hundred forty -> two hundred forty one"])
+        self.assertFalse(r["events_match_but_merged"])
+        # more missing in a row than the front end ever groups: dropped, not merged
+        r = self.check(words[:8] + words[11:])
+        self.assertEqual((r["merged"], r["dropped"]), (["harbor", "at"], ["a"]))
+        # no events at all (a sentence whose symbols the voice lacks)
+        r = self.check([])
+        self.assertEqual((r["word_events"], len(r["dropped"])), (0, 14))
+        self.assertIsNone(r["longest_word_s"])
+
+    def test_longest_word(self):
+        ev_ = events(self.TEXT.split())
+        ev_[5] = (ev_[5][0], ev_[5][0] + 4.25, ev_[5][2])  # a stuck word
+        r = ev.event_word_check(ev_, self.TEXT, tts_norm)
+        self.assertEqual((r["longest_word"], r["longest_word_s"]), ("workers", 4.25))
+
+    def test_read_word_times(self):
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False, encoding="utf-8") as f:
+            f.write("0.000000\t0.290249\tGreen\n0.290249\t1.5\tcafé, ok\n")
+        try:
+            self.assertEqual(ev.read_word_times(f.name),
+                             [(0.0, 0.290249, "Green"), (0.290249, 1.5, "café, ok")])
+        finally:
+            os.remove(f.name)
+
+    def test_summary(self):
+        ok = dict(index=0, word_events=3, events_match=True, events_match_but_merged=True,
+                  longest_word="escort.", longest_word_s=0.8)
+        joins = dict(ok, index=1, events_match=False, longest_word="a", longest_word_s=2.5)
+        failed = dict(index=2, word_events=None)
+        line = ev.word_events_summary([ok, joins, failed])
+        self.assertTrue(line.startswith("1 of 3 long sentences pass"), line)
+        self.assertIn("2 of 3 when merged words", line)
+        self.assertIn("1 not rendered", line)
+        self.assertIn('longest word 2.50 s (#1, "a")', line)
+        self.assertIn("lacks --word-times", ev.word_events_summary([dict(index=0, wer=1.0)]))
+
+
 if __name__ == "__main__":
     unittest.main()

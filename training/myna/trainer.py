@@ -15,12 +15,14 @@ from .losses import acoustic_loss, stft_loss
 from .models import AcousticModel, Vocoder
 
 
-def load_checkpoint(path, model, opt):
-    """Resumes from path if it exists: (step, last loss, training seconds, loss history)."""
+def load_checkpoint(path, model, opt=None):
+    """Resumes from path if it exists: (step, last loss, training seconds, loss history).
+    Without opt only the weights are loaded (export)."""
     if os.path.exists(path):
         ck = torch.load(path)
         model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
+        if opt is not None:
+            opt.load_state_dict(ck["opt"])
         return ck["step"], ck["loss"], ck.get("seconds", 0.0), ck.get("history", [])
     return 0, float("nan"), 0.0, []
 
