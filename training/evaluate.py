@@ -513,7 +513,7 @@ def run_tts_eval(args, dev_file, sents, cache, out):
     per engine name, the teacher's marked cached=True when taken from the cache."""
     tts_dir = os.path.join(out, "tts")
     shutil.rmtree(tts_dir, ignore_errors=True)  # stale WAVs would pass for this run's
-    engines = [("myna", myna_template(args))]
+    engines = [] if args.teacher_only else [("myna", myna_template(args))]
     cached = None if args.no_teacher else cache.results(sents)
     if not args.no_teacher and cached is None:
         engines.append(("festival", TEACHER_CMD))
@@ -602,6 +602,15 @@ def long_check(args, te, cache, out):
             row.update(teacher_long(text, wav if secs else None, secs, te, cache))
         rows.append(row)
     return rows
+
+
+def warm_teacher_long(args, te, cache):
+    """Teacher renderings and transcripts of the long inputs, for the cache."""
+    with open(args.long, encoding="utf-8") as f:
+        for text in [l.strip() for l in f if l.strip()][:args.long_limit]:
+            if cache.render(text)[1] is not None:
+                cache.transcript(text, te)
+                cache.wav_sr(text)
 
 
 def teacher_long(text, myna_wav, myna_s, te, cache):
@@ -713,6 +722,8 @@ def parse_args(argv=None):
     p.add_argument("--long", default=os.path.join(HERE, "eval", "long_sentences.txt"))
     p.add_argument("--long-limit", type=int, default=None, help="only the first N long inputs")
     p.add_argument("--no-teacher", action="store_true", help="Myna only: no festival, no MCD/F0")
+    p.add_argument("--teacher-only", action="store_true",
+                   help="only fill the teacher cache (festival renderings, transcripts)")
     p.add_argument("--threads", type=int, help="passed to myna -t (default: the CLI's)")
     a = p.parse_args(argv)
     a.voice, a.myna, a.shared = (os.path.abspath(x) for x in (a.voice, a.myna, a.shared))
@@ -742,6 +753,10 @@ def main(argv=None):
 
     timing = {}  # seconds per stage, to size full runs from quick ones
     engines, myna_dir = run_tts_eval(args, dev_file, sents, cache, args.out)
+    if args.teacher_only:
+        warm_teacher_long(args, te, cache)
+        log("teacher cached in %s (%.0f s)" % (args.cache, time.time() - t0))
+        return 0
     timing["tts_eval_s"] = round(time.time() - t0, 1)
     per_sentence = []
     if not args.no_teacher:

@@ -48,6 +48,21 @@ static void word_symbols(builder *b, const char *sym, size_t n, int32_t word)
     if (!first) b->any_word = 1;
 }
 
+/* Symbols of one word phonemised on its own (0 if libespeak-ng gives nothing). Call with the
+ * libespeak-ng lock held. */
+static size_t alone_symbol_count(const char *word, tf_buf *scratch)
+{
+    const void *p = word;
+    size_t count = 0;
+    while (p) {
+        const char *ph = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, 0x02 | (SEPARATOR << 8));
+        if (!ph) break;
+        scratch->n = 0;
+        count += tf_symbols_canonical(ph, strlen(ph), SEPARATOR, scratch);
+    }
+    return count;
+}
+
 /* Phonemises items[from, to) (all plain words) with libespeak-ng. */
 static tf_status espeak_run(const tf_frontend *fe, const tf_items *it, size_t from, size_t to,
                             builder *b)
@@ -90,6 +105,19 @@ static tf_status espeak_run(const tf_frontend *fe, const tf_items *it, size_t fr
             break;
         }
         out_len[m++] = count;
+    }
+    /* libespeak-ng joins short words ("that the" -> one word) and splits others. Where the
+     * word counts differ, the grouping is found by lengths: each input word's own symbol count
+     * (phonemised alone) predicts its share far better than its letters do, so "ðætðə" goes
+     * to "that the" and not to "that" plus part of the next word. */
+    if (m != k && !out.oom && !canon.oom && tf_espeak_acquire(fe->language) == TF_OK) {
+        tf_buf scratch = {0};
+        for (size_t w = from; w < to; w++) {
+            size_t c = alone_symbol_count(tf_item_text(it, w), &scratch);
+            if (c) in_len[w - from] = c;
+        }
+        tf_espeak_release();
+        tf_buf_free(&scratch);
     }
     size_t *owner = m ? malloc(m * sizeof *owner) : NULL;
     if (out.oom || canon.oom || (m && !owner)) {

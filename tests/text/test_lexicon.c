@@ -76,6 +76,27 @@ int main(void)
     }
     CHECK(order_ok);
 
+    /* Words libespeak-ng joins ("that the" -> one word) keep the words after them right:
+     * every phoneme of "wind" belongs to "wind" (by length alone it went to "the"). */
+    const char *joined = "He said twice that the wind would turn.";
+    tf_phonemes jp;
+    CHECK(tf_phonemize(fe, joined, strlen(joined), &jp) == TF_OK);
+    int wind_ok = 0;
+    for (size_t i = 0; i + 3 < jp.n; i++) {
+        if (strcmp(jp.tokens[i], "w") || strcmp(jp.tokens[i + 2], "ɪ") ||
+            strcmp(jp.tokens[i + 3], "n"))
+            continue; /* w ˈ ɪ n d */
+        int32_t w = jp.word[i];
+        wind_ok = w >= 0 && (size_t)w < jp.n_words &&
+                  jp.word_spans[w].end - jp.word_spans[w].begin == 4 &&
+                  !strncmp(joined + jp.word_spans[w].begin, "wind", 4) && jp.word[i + 3] == w;
+        printf("'wind' phonemes belong to word %d ('%.*s')\n", (int)w,
+               w >= 0 ? (int)(jp.word_spans[w].end - jp.word_spans[w].begin) : 0,
+               w >= 0 ? joined + jp.word_spans[w].begin : "");
+    }
+    CHECK(wind_ok);
+    tf_phonemes_free(&jp);
+
     /* Inventory: known symbols map to their index, unknown ones are skipped and counted. */
     const char *symbols[] = {"_", "^", "$", "#", "s", "ˈ", "eɪ", "h", "ə", "l", "oʊ", "n", "aʊ"};
     tf_inventory *inv = NULL;
