@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RUN_WORDS 64   /* words per libespeak-ng call: bounds the alignment work */
-#define SEPARATOR '|'  /* between phoneme names in libespeak-ng output; not an IPA symbol */
+#define RUN_WORDS 64  /* words per libespeak-ng call: bounds the alignment work */
+#define SEPARATOR '|' /* between phoneme names in libespeak-ng output; not an IPA symbol */
 
 typedef struct {
-    tf_buf pool;     /* token strings, NUL separated */
-    size_t *offset;  /* token i starts at pool.p + offset[i] */
+    tf_buf pool;    /* token strings, NUL separated */
+    size_t *offset; /* token i starts at pool.p + offset[i] */
     int32_t *word;
     size_t n, cap, cap_w;
     int oom, any_word;
@@ -31,21 +31,61 @@ static void token(builder *b, const char *s, size_t n, int32_t word)
     tf_buf_putc(&b->pool, '\0');
 }
 
+#define MAX_SHARED 8 /* input words one libespeak-ng word may stand for (align.c joins <= 3) */
+
+/* Adds one output word given as canonical space-separated symbols, spoken for the input words
+ * words[0..count). When libespeak-ng joined several input words into it ("that the" ->
+ * "ðætðə"), its symbols are shared out in proportion to weight[] (each word's own symbol
+ * count), so every word keeps phonemes and a word event of its own. No "#" goes between them:
+ * the phonemes stay exactly libespeak-ng's. */
+static void word_symbols_shared(builder *b, const char *sym, size_t n, const int32_t *words,
+                                const size_t *weight, size_t count)
+{
+    size_t n_sym = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sym[i] != ' ' && (i == 0 || sym[i - 1] == ' ')) n_sym++;
+    double total = 0, cum = 0;
+    for (size_t q = 0; q < count; q++)
+        total += (double)weight[q];
+    if (count > MAX_SHARED || total <= 0) count = 1;
+    size_t end[MAX_SHARED]; /* word q owns symbols [end[q-1], end[q]) */
+    for (size_t q = 0; q < count; q++) {
+        cum += (double)weight[q];
+        size_t prev = q ? end[q - 1] : 0;
+        size_t e = q + 1 == count ? n_sym : (size_t)((double)n_sym * cum / total + 0.5);
+        size_t left = count - 1 - q; /* words after q: one symbol each where there are enough */
+        if (e < prev + 1) e = prev + 1;
+        if (n_sym >= left && e > n_sym - left) e = n_sym - left;
+        end[q] = e < prev ? prev : e > n_sym ? n_sym : e;
+    }
+    size_t i = 0, index = 0, q = 0;
+    int first = 1;
+    while (i < n) {
+        while (i < n && sym[i] == ' ')
+            i++;
+        size_t s = i;
+        while (i < n && sym[i] != ' ')
+            i++;
+        if (i == s) continue;
+        while (q + 1 < count && index >= end[q])
+            q++;
+        size_t owner = q;
+        /* a stress mark at the end of a share belongs to the next word's first syllable */
+        if (q + 1 < count && index + 1 == end[q] && i - s == 2 && tf_is_stress(sym + s, 2))
+            owner = q + 1;
+        if (first && b->any_word) token(b, "#", 1, -1);
+        first = 0;
+        token(b, sym + s, i - s, words[owner]);
+        index++;
+    }
+    if (!first) b->any_word = 1;
+}
+
 /* Adds one word given as canonical space-separated symbols. */
 static void word_symbols(builder *b, const char *sym, size_t n, int32_t word)
 {
-    size_t i = 0;
-    int first = 1;
-    while (i < n) {
-        while (i < n && sym[i] == ' ') i++;
-        size_t s = i;
-        while (i < n && sym[i] != ' ') i++;
-        if (i == s) continue;
-        if (first && b->any_word) token(b, "#", 1, -1);
-        first = 0;
-        token(b, sym + s, i - s, word);
-    }
-    if (!first) b->any_word = 1;
+    size_t one = 1;
+    word_symbols_shared(b, sym, n, &word, &one, 1);
 }
 
 /* Symbols of one word phonemised on its own (0 if libespeak-ng gives nothing). Call with the
@@ -94,9 +134,11 @@ static tf_status espeak_run(const tf_frontend *fe, const tf_items *it, size_t fr
     /* Canonical symbols per output word, one line each. */
     size_t *out_len = NULL, cap = 0, i = 0;
     while (i < out.n && !out.oom) {
-        while (i < out.n && out.p[i] == ' ') i++;
+        while (i < out.n && out.p[i] == ' ')
+            i++;
         size_t s = i;
-        while (i < out.n && out.p[i] != ' ') i++;
+        while (i < out.n && out.p[i] != ' ')
+            i++;
         size_t count = tf_symbols_canonical(out.p + s, i - s, SEPARATOR, &canon);
         if (!count) continue;
         tf_buf_putc(&canon, '\n');
@@ -128,15 +170,23 @@ static tf_status espeak_run(const tf_frontend *fe, const tf_items *it, size_t fr
         return TF_ERR_NOMEM;
     }
     if (m == k) {
-        for (size_t j = 0; j < m; j++) owner[j] = j;
+        for (size_t j = 0; j < m; j++)
+            owner[j] = j;
     } else {
         tf_align_words(in_len, k, out_len, m, owner);
     }
     const char *line = canon.p;
     for (size_t j = 0; j < m; j++) {
-        while (*line == ' ' || *line == '\n') line++;
+        while (*line == ' ' || *line == '\n')
+            line++;
         const char *end = strchr(line, '\n');
-        word_symbols(b, line, (size_t)(end - line), it->items[from + owner[j]].word);
+        /* input words owner[j] .. owner[j+1]-1 were joined into this output word */
+        size_t next = j + 1 < m ? owner[j + 1] : k;
+        size_t count = next > owner[j] && next - owner[j] <= MAX_SHARED ? next - owner[j] : 1;
+        int32_t words[MAX_SHARED];
+        for (size_t q = 0; q < count; q++)
+            words[q] = it->items[from + owner[j] + q].word;
+        word_symbols_shared(b, line, (size_t)(end - line), words, in_len + owner[j], count);
         line = end + 1;
     }
     free(out_len);
@@ -158,7 +208,8 @@ static tf_status build(const tf_frontend *fe, const tf_items *it, builder *b)
             i++;
             continue;
         }
-        const char *lex = x->kind == TF_ITEM_WORD ? tf_lexicon_get(fe->lexicon, t, strlen(t)) : NULL;
+        const char *lex =
+            x->kind == TF_ITEM_WORD ? tf_lexicon_get(fe->lexicon, t, strlen(t)) : NULL;
         if (x->kind == TF_ITEM_PHONEMES) {
             tf_buf canon = {0};
             tf_symbols_canonical(t, strlen(t), ' ', &canon);
@@ -207,7 +258,8 @@ tf_status tf_phonemize(tf_frontend *fe, const char *sentence, size_t n, tf_phone
             /* One block: the pointer array followed by the strings. */
             char *strings = (char *)(tokens + b.n);
             memcpy(strings, b.pool.p, b.pool.n);
-            for (size_t i = 0; i < b.n; i++) tokens[i] = strings + b.offset[i];
+            for (size_t i = 0; i < b.n; i++)
+                tokens[i] = strings + b.offset[i];
             memcpy(spans, it.spans, it.n_spans * sizeof *spans);
             out->n = b.n;
             out->tokens = tokens;

@@ -8,7 +8,7 @@
 #define PRIMARY "\xCB\x88"   /* ˈ U+02C8 */
 #define SECONDARY "\xCB\x8C" /* ˌ U+02CC */
 
-static int is_stress(const char *s, size_t n)
+int tf_is_stress(const char *s, size_t n)
 {
     return n >= 2 && (!memcmp(s, PRIMARY, 2) || !memcmp(s, SECONDARY, 2));
 }
@@ -25,13 +25,15 @@ size_t tf_symbols_canonical(const char *s, size_t n, char sep, tf_buf *out)
 {
     size_t count = 0, i = 0;
     while (i < n) {
-        while (i < n && (s[i] == sep || s[i] == ' ')) i++;
+        while (i < n && (s[i] == sep || s[i] == ' '))
+            i++;
         size_t b = i;
-        while (i < n && s[i] != sep && s[i] != ' ') i++;
+        while (i < n && s[i] != sep && s[i] != ' ')
+            i++;
         /* Stress marks anywhere in the symbol become symbols of their own, in order. */
         size_t k = b;
         for (size_t j = b; j < i;) {
-            if (is_stress(s + j, i - j)) {
+            if (tf_is_stress(s + j, i - j)) {
                 emit(out, s + k, j - k, &count);
                 emit(out, s + j, 2, &count);
                 j += 2;

@@ -134,6 +134,8 @@ const char *tf_lexicon_get(const tf_lexicon *lx, const char *word, size_t n);
 /* Appends the phoneme symbols in s (separated by sep or spaces) to out, space separated, with
  * stress marks split off as symbols of their own. Returns the number of symbols. */
 size_t tf_symbols_canonical(const char *s, size_t n, char sep, tf_buf *out);
+/* Whether s (n bytes available) starts with a stress mark (ˈ or ˌ). */
+int tf_is_stress(const char *s, size_t n);
 
 /* ---- align.c ---- */
 /* Assigns each of m output words (phoneme counts out_len) to one of k input words (letter

@@ -122,7 +122,8 @@ int main(void)
     CHECK(tf_inventory_create(dup, 3, &inv2) == TF_OK);
     tf_phonemes q = {.n = 1, .tokens = (char *[]){"a"}};
     int32_t one;
-    CHECK(inv2 && tf_inventory_map(inv2, &q, &one, &n_ids, NULL) == TF_OK && n_ids == 1 && one == 0);
+    CHECK(inv2 && tf_inventory_map(inv2, &q, &one, &n_ids, NULL) == TF_OK && n_ids == 1 &&
+          one == 0);
     tf_inventory_destroy(inv2);
     CHECK(tf_inventory_create(NULL, 3, &inv2) == TF_ERR_ARG);
     free(ids);
