@@ -150,8 +150,8 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
 - Acoustic model: {ac_steps} steps (batch {ac_batch}), final loss {ac_loss:.3f} ({ac_parts}).
 - Vocoder: {voc_steps} steps (batch {voc_batch} x {voc_seg} frames), final multi-resolution
   STFT loss {voc_loss:.3f}.
-- Training time: {ac_min:.0f} min acoustic + {voc_min:.0f} min vocoder on 2 CPU cores (one
-  each, at the same time), plus corpus rendering and features.
+- Training time: {ac_min:.0f} min acoustic + {voc_min:.0f} min vocoder, side by side on a 2-core
+  CPU machine, plus corpus rendering, features and {align_min:.0f} min of alignment.
 - Weights: int8 per output channel for the hidden layers, f32 for first and last layers.
 - Reproduce: `/usr/bin/python3 training/train_voice.py --myna build/app/cli/myna --out {out}
   --preset {preset} --acoustic-steps {ac_steps} --vocoder-steps {voc_steps}`.
@@ -194,7 +194,8 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
         sr=cfg.audio.sample_rate, align_iter=align_report.get("iterations", 0),
         zero_all=align_report.get("zero_share_all_timed", 0),
         zero_opt=align_report.get("zero_share", {}).get("optional", 0),
-        at_min=align_report.get("phoneme_at_minimum_share", 0), ac_steps=ac_step,
+        at_min=align_report.get("phoneme_at_minimum_share", 0),
+        align_min=align_report.get("seconds", 0) / 60, ac_steps=ac_step,
         ac_batch=args.batch, ac_loss=ac_loss, ac_parts=parts, voc_steps=voc_step,
         voc_batch=args.voc_batch, voc_seg=args.voc_seg, voc_loss=voc_loss, ac_min=ac_sec / 60,
         voc_min=voc_sec / 60, out=args.out, quality=quality)
