@@ -167,15 +167,12 @@ class AcousticModel(nn.Module):
         return out
 
 
-def upsample_weights(n_frames, factor, device=None):
-    """rt_add_upsampled: band step t reads frame position p = (t + 0.5)/factor - 0.5, clamped to
-    [0, F-1], interpolating rows i0 = floor(p) and i1 = min(i0 + 1, F-1) with weight p - i0."""
-    t = torch.arange(n_frames * factor, dtype=torch.float64, device=device)
-    p = ((t + 0.5) / factor - 0.5).clamp(0, n_frames - 1)
-    i0 = torch.floor(p).long()
-    i1 = torch.clamp(i0 + 1, max=n_frames - 1)
-    w = (p - i0).float()
-    return i0, i1, w
+def upsample_linear(c, factor):
+    """rt_add_upsampled on [batch][C][F] -> [batch][C][F*factor]: band step t reads frame
+    position p = (t + 0.5)/factor - 0.5, clamped to [0, F-1], interpolating rows floor(p) and
+    min(floor(p) + 1, F-1). That is exactly PyTorch's linear interpolation without aligned
+    corners, whose kernel is linear in the length forward and backward."""
+    return F.interpolate(c, size=c.shape[2] * factor, mode="linear", align_corners=False)
 
 
 class Vocoder(nn.Module):
@@ -210,18 +207,12 @@ class Vocoder(nn.Module):
         x = self.input(e)
         c = torch.tanh(self.cond(mel.transpose(1, 2))).transpose(1, 2)
         cp = self.cond_proj(c)  # [batch][F][L*2R]
-        # Upsampling as a [T][F] interpolation matrix applied per layer: slicing one big
-        # band-rate tensor instead makes autograd zero-fill and add a full-size gradient for
-        # every layer, which was most of the training step.
-        i0, i1, w = upsample_weights(n_frames, self.up, mel.device)
-        up = mel.new_zeros(t_len, n_frames)
-        steps = torch.arange(t_len, device=mel.device)
-        up.index_put_((steps, i0), 1.0 - w, accumulate=True)
-        up.index_put_((steps, i1), w, accumulate=True)
-        cps = torch.split(cp, 2 * r, dim=2)
+        # Upsampled per layer: slicing one upsampled [L*2R] tensor instead makes autograd
+        # zero-fill a full-size gradient for every layer, which was most of the training step.
+        cps = torch.split(cp.transpose(1, 2), 2 * r, dim=1)
         skip = 0.0
         for l, (conv, out) in enumerate(zip(self.layer_convs, self.layer_outs)):
-            z = conv(x) + torch.matmul(up, cps[l]).transpose(1, 2)
+            z = conv(x) + upsample_linear(cps[l], self.up)
             g = torch.tanh(z[:, :r]) * torch.sigmoid(z[:, r:])
             o = out(g.transpose(1, 2)).transpose(1, 2)
             x = (x + o[:, :r]) * math.sqrt(0.5)

@@ -62,12 +62,22 @@ class Budget:
         return step < self.steps and (self.deadline is None or time.time() < self.deadline)
 
 
-def _lr(step, peak, warmup, total):
+def _lr(step, peak, warmup=200):
     """Linear warm-up, then inverse square root decay: it does not depend on the step target,
     so a run resumed with a larger target continues smoothly."""
     if step < warmup:
         return peak * (step + 1) / warmup
     return peak * (warmup / (step + 1)) ** 0.5
+
+
+def _update(model, opt, loss, lr):
+    """One optimiser step at learning rate lr, gradients clipped to norm 1."""
+    for g in opt.param_groups:
+        g["lr"] = lr
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
 
 
 def train_acoustic(cfg, data, ckpt, steps, minutes=None, batch=16, lr=2e-3, log=print,
@@ -92,12 +102,7 @@ def train_acoustic(cfg, data, ckpt, steps, minutes=None, batch=16, lr=2e-3, log=
         voiced = f0 > 0
         lf0 = (torch.log(f0.clamp(min=1.0)) - cfg.acoustic.f0_mean) / cfg.acoustic.f0_std
         loss, parts = acoustic_loss(out, mel, lf0, voiced, frames, n_ids, out["n_frames"])
-        for g in opt.param_groups:
-            g["lr"] = _lr(step, lr, 200, steps)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        _update(model, opt, loss, _lr(step, lr))
         step += 1
         loss_v = float(loss)
         history.append((step, {k: float(v) for k, v in parts.items()}))
@@ -131,12 +136,7 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
             ys.append(data["audio"][i][s * hop:(s + seg) * hop])
         y = model(torch.from_numpy(np.stack(mels)), torch.from_numpy(np.stack(es)))
         loss = stft_loss(y, torch.from_numpy(np.stack(ys)))
-        for g in opt.param_groups:
-            g["lr"] = _lr(step, lr, 200, steps)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        _update(model, opt, loss, _lr(step, lr))
         step += 1
         loss_v = float(loss)
         history.append((step, {"stft": loss_v}))
