@@ -25,6 +25,21 @@ double myna_noise(uint64_t seed, uint64_t n)
     return sqrt(-2.0 * log(u1)) * cos(two_pi * u2);
 }
 
+/* sum of sin(h phi) for h = 1 .. H while h * hz < nyquist, by the Chebyshev recurrence
+ * s_h = 2 cos(phi) s_(h-1) - s_(h-2): two library calls per sample whatever H. The order of
+ * operations is excitation.py's, so both round alike. */
+static double harmonic_sum(double phi, double hz, int n_harmonics, double nyquist)
+{
+    double c2 = 2.0 * cos(phi), prev = 0.0, cur = sin(phi), sum = 0.0;
+    for (int h = 1; h <= n_harmonics && h * hz < nyquist; h++) {
+        sum += cur;
+        double next = c2 * cur - prev;
+        prev = cur;
+        cur = next;
+    }
+    return sum;
+}
+
 void exc_generate(const exc_params *p, const float *f0, int n_frames, double *phase,
                   uint64_t first_sample, float *out)
 {
@@ -35,11 +50,15 @@ void exc_generate(const exc_params *p, const float *f0, int n_frames, double *ph
     for (int f = 0; f < n_frames; f++) {
         double hz = f0[f] > 0 && isfinite(f0[f]) ? f0[f] : 0.0;
         double step = two_pi * hz / p->sample_rate;
+        double flat_gain = p->sine_amp * sqrt(2.0 * hz / p->sample_rate);
         for (int i = 0; i < p->hop; i++, n++) {
             phi = fmod(phi + step, two_pi);
             double z = myna_noise(p->seed, n);
             double e;
-            if (hz > 0) {
+            if (hz > 0 && p->flat) {
+                e = flat_gain * harmonic_sum(phi, hz, p->n_harmonics, nyquist) +
+                    p->noise_std * z;
+            } else if (hz > 0) {
                 double sum = 0.0;
                 for (int h = 1; h <= p->n_harmonics && h * hz < nyquist; h++)
                     sum += sin(h * phi);

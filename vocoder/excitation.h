@@ -1,6 +1,10 @@
 /* Neural-source-filter excitation: harmonic sines driven by F0 plus Gaussian noise
  * (docs/models.md, "Vocoder" step 1). Mirrored bit-for-bit in training/myna/excitation.py so the
- * vocoder sees the same excitation in training and in C. */
+ * vocoder sees the same excitation in training and in C.
+ *
+ * Two forms: NSF sines (each harmonic sine_amp / H), and the flat source that envelope shaping
+ * (envelope.h) starts from: every harmonic below Nyquist up to H, each of amplitude
+ * sine_amp * sqrt(2 f0 / sr), so the spectral density is the same whatever the F0. */
 #ifndef MYNA_EXCITATION_H
 #define MYNA_EXCITATION_H
 
@@ -16,6 +20,7 @@ typedef struct {
     int n_harmonics; /* H */
     double sine_amp, noise_std;
     uint64_t seed;
+    int flat; /* nonzero: the flat source for envelope shaping */
 } exc_params;
 
 /* Excitation for n_frames frames of f0 (Hz, 0 = unvoiced) into out (n_frames * hop samples).

@@ -6,10 +6,10 @@
  *    squared window) and STFT (frames centred on f*hop, reflect padding; stft.h), keeping the
  *    phase and imposing S, for p->iterations rounds.
  *
- * FFTW plans are made per call with FFTW_ESTIMATE (fast, deterministic, no wisdom). FFTW's
- * planner is not thread-safe: calls to gl_render from several threads at once must be
- * serialised by the caller. */
+ * FFTW plans are made per call with FFTW_ESTIMATE (fast, deterministic, no wisdom) under
+ * fft_plan.h's lock, so gl_render may run in several threads at once. */
 #include "griffinlim.h"
+#include "fft_plan.h"
 #include "stft.h"
 
 #include <fftw3.h>
@@ -102,8 +102,8 @@ static int mel_pseudo_inverse(const float *fb, int n_mels, int n_bins, float *pi
 
 static void stft_free(gl_stft *s)
 {
-    if (s->fwd) fftwf_destroy_plan(s->fwd);
-    if (s->inv) fftwf_destroy_plan(s->inv);
+    fft_plan_destroy(s->fwd);
+    fft_plan_destroy(s->inv);
     fftwf_free(s->frame);
     fftwf_free(s->spec);
     free(s->window);
@@ -122,8 +122,8 @@ static int stft_init(gl_stft *s, const gl_params *p, int n_frames)
     s->spec = fftwf_malloc((size_t)s->n_bins * sizeof *s->spec);
     if (!s->window || !s->frame || !s->spec) return GL_ERR_NOMEM;
     stft_window(p->n_fft, p->win, s->window);
-    s->fwd = fftwf_plan_dft_r2c_1d(p->n_fft, s->frame, s->spec, FFTW_ESTIMATE);
-    s->inv = fftwf_plan_dft_c2r_1d(p->n_fft, s->spec, s->frame, FFTW_ESTIMATE);
+    s->fwd = fft_plan_r2c(p->n_fft, s->frame, s->spec);
+    s->inv = fft_plan_c2r(p->n_fft, s->spec, s->frame);
     return s->fwd && s->inv ? 0 : GL_ERR_NOMEM;
 }
 

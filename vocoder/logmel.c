@@ -3,6 +3,7 @@
  * The FFTW plan is made once per handle with FFTW_ESTIMATE: planning is fast and deterministic
  * (no measurement, no wisdom), and the same plan then serves every frame of every call. */
 #include "logmel.h"
+#include "fft_plan.h"
 #include "stft.h"
 
 #include <fftw3.h>
@@ -25,7 +26,7 @@ struct logmel {
 void logmel_destroy(logmel *m)
 {
     if (!m) return;
-    if (m->plan) fftwf_destroy_plan(m->plan);
+    fft_plan_destroy(m->plan);
     fftwf_free(m->frame);
     fftwf_free(m->spec);
     free(m->window);
@@ -63,7 +64,7 @@ int logmel_create(const logmel_params *p, logmel **out)
     }
     memcpy(m->fb, p->filterbank, fb_cells * sizeof *m->fb);
     stft_window(m->n_fft, p->win, m->window);
-    m->plan = fftwf_plan_dft_r2c_1d(m->n_fft, m->frame, m->spec, FFTW_ESTIMATE);
+    m->plan = fft_plan_r2c(m->n_fft, m->frame, m->spec);
     if (!m->plan) {
         logmel_destroy(m);
         return LOGMEL_ERR_NOMEM;

@@ -11,10 +11,9 @@
  * The FFT is single-precision FFTW; the magnitudes, the filterbank product and the log are in
  * double, so the result differs from numpy's double FFT only by float32 rounding of the FFT.
  *
- * Threads: logmel_create and logmel_destroy call FFTW's planner, which is not thread-safe, so
- * calls to them from several threads must be serialised by the caller. A handle holds scratch
- * buffers: one thread at a time per handle for logmel_compute; distinct handles may compute
- * in parallel. */
+ * Threads: logmel_create and logmel_destroy plan under fft_plan.h's lock, so any thread may
+ * call them. A handle holds scratch buffers: one thread at a time per handle for
+ * logmel_compute; distinct handles may compute in parallel. */
 #ifndef MYNA_LOGMEL_H
 #define MYNA_LOGMEL_H
 

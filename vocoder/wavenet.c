@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../synth/models/layer_loader.h"
+#include "envelope.h"
 #include "excitation.h"
 
 #define VOC_MAX_LAYERS 256
@@ -44,6 +45,9 @@ struct voc_model {
     int B, R, S, Cc, Kw, L, Kin, Kq, hop, up, sample_rate, n_mels;
     int *dilation;
     exc_params exc;
+    env_shaper *envelope; /* NULL: the network reads the raw excitation (NSF voices) */
+    float *source;        /* the block window's shaped source [W * hop] */
+    size_t source_cap;
     int context_frames, block_frames;
     rt_weight *input, *cond, *cond_proj, *post1, *post2, *pqmf;
     rt_weight **layer_conv, **layer_out;
@@ -115,6 +119,33 @@ static int read_hparams(ml_loader *L, voc_model *m)
     return 0;
 }
 
+/* vocoder.envelope_passes (absent in older voices: 0) and what shaping needs. */
+static int load_envelope(ml_loader *L, voc_model *m)
+{
+    int passes = 0;
+    int64_t probe;
+    if (vf_get_i64(L->vf, "vocoder.envelope_passes", &probe) != VF_ERR_NOT_FOUND) {
+        int rc = ml_get_int(L, "vocoder.envelope_passes", 0, ENV_MAX_PASSES, &passes);
+        if (rc) return rc;
+    }
+    m->exc.flat = passes > 0;
+    if (passes == 0) return 0;
+    int rc, n_fft, win;
+    double floor;
+    const float *fb;
+    if ((rc = ml_get_int(L, "mel.n_fft", 2, 1 << 16, &n_fft)) ||
+        (rc = ml_get_int(L, "mel.win", 1, 1 << 16, &win)) ||
+        (rc = ml_get_f64(L, "mel.log_floor", &floor)) ||
+        (rc = ml_get_table(L, "mel.filterbank", m->n_mels, n_fft / 2 + 1, &fb)))
+        return rc;
+    env_params ep = {n_fft, m->hop, win, m->n_mels, passes, (float)floor, fb};
+    rc = env_create(&ep, &m->envelope);
+    if (rc == ENV_ERR_NOMEM) return RT_ERR_NOMEM;
+    if (rc) return ml_fail(L, "envelope shaping cannot use n_fft %d, win %d, hop %d, floor %g",
+                           n_fft, win, m->hop, floor);
+    return 0;
+}
+
 static int load_weights(ml_loader *L, voc_model *m)
 {
     char name[64];
@@ -149,6 +180,7 @@ int voc_model_load(const vf_file *vf, rt_ctx *ctx, voc_model **out, char *err, s
     m->ctx = ctx;
     ml_loader L = {vf, ctx, err, err_len};
     int rc = read_hparams(&L, m);
+    if (!rc) rc = load_envelope(&L, m);
     if (!rc) rc = load_weights(&L, m);
     if (rc) {
         voc_model_free(m);
@@ -173,6 +205,8 @@ void voc_model_free(voc_model *m)
     ml_weight_free(m->ctx, &m->pqmf);
     for (int i = 0; i < B_COUNT; i++)
         if (m->buf[i]) rt_buf_destroy(m->ctx, m->buf[i]);
+    env_destroy(m->envelope);
+    free(m->source);
     free(m->layer_conv);
     free(m->layer_out);
     free(m->dilation);
@@ -259,9 +293,23 @@ static rt_status render_block(voc_model *m, const float *mel, const float *exc, 
     rt_buf *cp, *e, *x, *skip, *s, *band, *y, *keep;
 
     TRY(condition(m, mel, a, W, &cp));
-    /* Steps 2-3: fold the excitation to [T][B] and lift it to R channels. */
+    /* Step 1b: the window's source; the network reads it and corrects it. */
+    const float *source = exc + (size_t)a * (size_t)m->hop;
+    if (m->envelope) {
+        size_t need = (size_t)W * (size_t)m->hop;
+        if (need > m->source_cap) {
+            float *grown = realloc(m->source, need * sizeof *grown);
+            if (!grown) return RT_ERR_NOMEM;
+            m->source = grown;
+            m->source_cap = need;
+        }
+        int rc = env_shape(m->envelope, exc, mel, n_frames, a, z, m->source);
+        if (rc) return rc == ENV_ERR_NOMEM ? RT_ERR_NOMEM : RT_ERR_ARG;
+        source = m->source;
+    }
+    /* Steps 2-3: fold the source to [T][B] and lift it to R channels. */
     TRY(shaped(m, B_E, T, m->B, &e));
-    TRY(rt_buf_write(ctx, e, exc + (size_t)a * (size_t)m->hop));
+    TRY(rt_buf_write(ctx, e, source));
     TRY(shaped(m, B_X, T, m->R, &x));
     TRY(rt_conv1d(ctx, m->input, e, 1, RT_ACT_NONE, x));
     TRY(shaped(m, B_SKIP, T, m->S, &skip));
@@ -283,7 +331,13 @@ static rt_status render_block(voc_model *m, const float *mel, const float *exc, 
     /* Unfolding [T][B] row-major is already sample order: keep the block's own rows. */
     TRY(shaped(m, B_OUT, (b1 - b0) * m->up, m->B, &keep));
     TRY(rt_slice_rows(ctx, y, (b0 - a) * m->up, keep));
-    return rt_buf_read(ctx, keep, out);
+    TRY(rt_buf_read(ctx, keep, out));
+    if (m->envelope) { /* step 8: the network's output is a correction to the source */
+        const float *own = source + (size_t)(b0 - a) * (size_t)m->hop;
+        for (size_t i = 0, n = (size_t)(b1 - b0) * (size_t)m->hop; i < n; i++)
+            out[i] += own[i];
+    }
+    return RT_OK;
 }
 
 int voc_render(voc_model *m, const float *mel, const float *exc, int n_frames, int begin, int end,

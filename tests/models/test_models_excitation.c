@@ -40,7 +40,7 @@ static void check_noise(void)
 static void check_source(void)
 {
     enum { HOP = 16, FRAMES = 4 };
-    exc_params p = {HOP, 8000, 3, 0.1, 0.0, 7};
+    exc_params p = {.hop = HOP, .sample_rate = 8000, .n_harmonics = 3, .sine_amp = 0.1, .seed = 7};
     /* unvoiced; 1000 Hz (3rd harmonic 3000 < 4000 kept); 1500 Hz (3rd = 4500 dropped); 500 */
     const float f0[FRAMES] = {0.0f, 1000.0f, 1500.0f, 500.0f};
     float e[FRAMES * HOP];
@@ -77,9 +77,45 @@ static void check_source(void)
     CHECK(worst < 1e-6);
 }
 
+/* The flat source: every harmonic below Nyquist (up to H), each sine_amp * sqrt(2 f0 / sr),
+ * summed by a recurrence in C; here by the direct formula. Its harmonic power is about
+ * sine_amp^2 / 2 whatever the F0, which is what makes it "flat". */
+static void check_flat_source(void)
+{
+    enum { HOP = 64, FRAMES = 200 };
+    exc_params p = {.hop = HOP, .sample_rate = 16000, .n_harmonics = 200, .sine_amp = 0.1,
+                    .seed = 7, .flat = 1};
+    float f0[FRAMES], *e = malloc(FRAMES * HOP * sizeof *e);
+    for (int f = 0; f < FRAMES; f++) /* 100 Hz, 250 Hz and a glide to 400 Hz, one unvoiced */
+        f0[f] = f < 60 ? 100.0f : f < 120 ? 250.0f : f == 150 ? 0.0f : 250.0f + (f - 120) * 2.0f;
+    double phase = 0, phi = 0, worst = 0, power[2] = {0, 0};
+    exc_generate(&p, f0, FRAMES, &phase, 0, e);
+    for (int n = 0; n < FRAMES * HOP; n++) {
+        double hz = f0[n / HOP], want = 0;
+        phi = fmod(phi + 2 * PI * hz / p.sample_rate, 2 * PI);
+        if (hz == 0) {
+            want = p.sine_amp / 3.0 * myna_noise(p.seed, (uint64_t)n);
+        } else {
+            for (int h = 1; h <= p.n_harmonics && h * hz < 8000; h++)
+                want += sin(h * phi);
+            want *= p.sine_amp * sqrt(2 * hz / p.sample_rate);
+        }
+        worst = fmax(worst, fabs(e[n] - want));
+        if (n / HOP >= 5 && n / HOP < 55) power[0] += want * want / (50.0 * HOP);
+        if (n / HOP >= 65 && n / HOP < 115) power[1] += want * want / (50.0 * HOP);
+    }
+    printf("flat source: max deviation %.3g; power at 100 Hz %.5f, at 250 Hz %.5f\n", worst,
+           power[0], power[1]);
+    CHECK(worst < 1e-6);
+    CHECK_NEAR(power[0], p.sine_amp * p.sine_amp / 2, 0.0005);
+    CHECK_NEAR(power[1], p.sine_amp * p.sine_amp / 2, 0.0005);
+    free(e);
+}
+
 int main(void)
 {
     check_noise();
     check_source();
+    check_flat_source();
     return check_summary("test_models_excitation");
 }

@@ -143,7 +143,7 @@ class ExportTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.cfg, cls.ac, cls.voc = make_fixtures.build(5, 4, 2, 1)
+        cls.cfg, cls.ac, cls.voc = make_fixtures.build(5, 4, 2, 1, 2)
         cls.path = os.path.join(cls.tmp.name, "t.myna")
         export_voice(cls.path, cls.cfg, cls.ac, cls.voc, make_fixtures.SYMBOLS, ["a", "b"],
                      int8=False, name="t")

@@ -48,10 +48,12 @@ class VocoderConfig:
     dilations: List[int] = field(default_factory=lambda: [1, 2, 4, 8, 16, 32] * 3)
     input_kernel: int = 5       # Kin
     pqmf_taps: int = 63         # prototype length N; the band-rate kernel Kq follows from it
-    n_harmonics: int = 8        # H
+    n_harmonics: int = 200      # H: at most; harmonics stop below Nyquist anyway
     sine_amp: float = 0.1
     noise_std: float = 0.003
     seed: int = 1234
+    # Spectral-envelope shaping passes (shaping.py); 0 = plain NSF sines (older voices)
+    envelope_passes: int = 2
 
 
 @dataclass

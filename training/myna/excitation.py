@@ -44,12 +44,16 @@ def noise(seed, first, count):
     return np.sqrt(-2.0 * np.log(u1)) * np.cos(TWO_PI * u2)
 
 
-def phase(f0, hop, sr, phi0=0.0):
+def phase(f0, hop, sr, phi0=0.0, exact=True):
     """phi[n] = (phi[n-1] + 2 pi f0[n // hop] / sr) mod 2 pi with phi[-1] = phi0.
 
     Sequential in float64 (like the C loop) so both sides round identically. Returns
     (phi [len(f0)*hop], last phase)."""
     inc = np.repeat(TWO_PI * np.asarray(f0, dtype=np.float64) / sr, hop)
+    if not exact:
+        # training's fast path: a running sum, off from the C loop by rounding only (~1e-12)
+        out = np.mod(phi0 + np.cumsum(inc), TWO_PI)
+        return out, float(out[-1]) if len(out) else float(phi0)
     out = np.empty(len(inc))
     p = float(phi0)
     two_pi = TWO_PI
@@ -60,18 +64,45 @@ def phase(f0, hop, sr, phi0=0.0):
     return out, p
 
 
-def excitation(f0, hop, sr, n_harmonics, sine_amp, noise_std, seed, first_sample=0, phi0=0.0):
-    """Excitation e [len(f0)*hop] float32 for frame-rate F0 in Hz (0 = unvoiced)."""
+def harmonics(phi, f0s, n_harmonics, nyquist):
+    """sum over h = 1..n_harmonics with h*f0 < nyquist of sin(h*phi), by the Chebyshev
+    recurrence s_h = 2 cos(phi) s_(h-1) - s_(h-2) (as the C loop: one sin and one cos per
+    sample whatever the number of harmonics)."""
+    c2 = 2.0 * np.cos(phi)
+    prev, cur = np.zeros_like(phi), np.sin(phi)
+    total = np.zeros_like(phi)
+    for h in range(1, n_harmonics + 1):
+        keep = h * f0s < nyquist
+        if not keep.any():
+            break
+        total += np.where(keep, cur, 0.0)
+        prev, cur = cur, c2 * cur - prev
+    return total
+
+
+def excitation(f0, hop, sr, n_harmonics, sine_amp, noise_std, seed, first_sample=0, phi0=0.0,
+               flat=False, exact=True):
+    """Excitation e [len(f0)*hop] float32 for frame-rate F0 in Hz (0 = unvoiced).
+
+    flat=False: NSF sines, each harmonic sine_amp / n_harmonics. flat=True (for envelope
+    shaping): every harmonic below Nyquist (up to n_harmonics) with amplitude
+    sine_amp * sqrt(2 f0 / sr), so voiced frames have the same flat spectral density whatever
+    the F0, and the harmonics-to-noise ratio is sine_amp^2 / (2 noise_std^2)."""
     f0 = np.asarray(f0, dtype=np.float64)
     n = len(f0) * hop
-    phi, _ = phase(f0, hop, sr, phi0)
+    phi, _ = phase(f0, hop, sr, phi0, exact)
     z = noise(seed, first_sample, n)
     f0s = np.repeat(f0, hop)
+    voiced = f0s > 0
+    if flat:
+        sines = harmonics(phi, f0s, n_harmonics, sr / 2.0)
+        gain = sine_amp * np.sqrt(2.0 * f0s / sr)
+        e = np.where(voiced, gain * sines + noise_std * z, sine_amp / 3.0 * z)
+        return e.astype(np.float32)
     sines = np.zeros(n)
     for h in range(1, n_harmonics + 1):
         # a harmonic is present only while it stays below Nyquist
         keep = h * f0s < sr / 2.0
         sines += np.where(keep, np.sin(h * phi), 0.0)
-    voiced = f0s > 0
     e = np.where(voiced, sine_amp / n_harmonics * sines + noise_std * z, sine_amp / 3.0 * z)
     return e.astype(np.float32)

@@ -6,12 +6,15 @@ before each convolution so a padded batch sees the same borders as a single utte
 """
 import math
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .audio import MelSpec
 from .config import AcousticConfig, AudioConfig, VocoderConfig
 from .pqmf import PQMF
+from .shaping import shape
 
 
 def same_conv(c_in, c_out, kernel, dilation=1):
@@ -193,6 +196,12 @@ class Vocoder(nn.Module):
         self.post1 = nn.Linear(s, s)
         self.post2 = nn.Linear(s, c.n_bands)
         self.pqmf = PQMF(c.n_bands, c.pqmf_taps) if c.n_bands > 1 else None
+        self.melspec = MelSpec(audio.sample_rate, audio.n_fft, audio.hop, audio.win, audio.n_mels,
+                               audio.fmin, audio.fmax, audio.log_floor)
+        if c.envelope_passes > 0:
+            # the correction starts at zero: an untrained vocoder already speaks like the source
+            nn.init.zeros_(self.post2.weight)
+            nn.init.zeros_(self.post2.bias)
 
     @property
     def pqmf_kernel(self):
@@ -220,14 +229,29 @@ class Vocoder(nn.Module):
         s = F.relu(self.post1(F.relu(skip).transpose(1, 2)))
         return self.post2(s).transpose(1, 2)
 
-    def forward(self, mel, exc):
-        """mel [batch][F][n_mels] (or [F][n_mels]), exc [batch][F*hop] -> audio [batch][F*hop]."""
+    def source(self, mel, exc):
+        """Step 1b: the excitation with the mel envelope (numpy in, numpy out; no parameters),
+        or the excitation itself for a voice without envelope shaping."""
+        src = np.asarray(exc, dtype=np.float32)
+        for _ in range(self.cfg.envelope_passes):
+            src = shape(src, mel, self.melspec)
+        return src
+
+    def forward(self, mel, exc, shaped=False):
+        """mel [batch][F][n_mels] (or [F][n_mels]), exc [batch][F*hop] -> audio [batch][F*hop].
+        exc is the raw excitation, or with shaped=True already source() (training caches it).
+        With envelope shaping the network's output is a correction added to the source."""
         single = mel.dim() == 2
         if single:
             mel, exc = mel[None], exc[None]
+        if not shaped and self.cfg.envelope_passes > 0:
+            exc = torch.from_numpy(np.stack([self.source(m.detach().numpy(), e.detach().numpy())
+                                             for m, e in zip(mel, exc)]))
         b = self.bands(mel, exc)
         if self.pqmf is not None:
             y = self.pqmf.synthesis(b)
         else:
             y = b.transpose(1, 2).reshape(b.shape[0], -1)
+        if self.cfg.envelope_passes > 0:
+            y = y + exc
         return y[0] if single else y

@@ -103,13 +103,73 @@ def acoustic(v, ids, speaker=0, dur_scale=1.0, pitch=0.0, frames=None):
                 frames=frames, h=h)
 
 
+def envelope_passes(v):
+    return v.meta.get("vocoder.envelope_passes", 0)
+
+
 def vocoder_excitation(v, f0):
     return excitation(f0, v.m("mel.hop"), v.m("audio.sample_rate"), v.m("vocoder.n_harmonics"),
-                      v.m("vocoder.sine_amp"), v.m("vocoder.noise_std"), v.m("vocoder.seed"))
+                      v.m("vocoder.sine_amp"), v.m("vocoder.noise_std"), v.m("vocoder.seed"),
+                      flat=envelope_passes(v) > 0)
+
+
+def envelope_pass(v, x, mel):
+    """One pass of step 1b, frame by frame as docs/models.md words it."""
+    n_fft, hop, win = v.m("mel.n_fft"), v.m("mel.hop"), v.m("mel.win")
+    fb = v.tensors["mel.filterbank"].astype(np.float64)
+    floor = v.m("mel.log_floor")
+    n = len(x)
+    w = np.zeros(n_fft)
+    off = (n_fft - win) // 2
+    w[off:off + win] = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(win) / win)
+    w = w.astype(np.float32).astype(np.float64)
+    cover = fb.sum(axis=0)
+    covered = [k for k in range(fb.shape[1]) if cover[k] > 0]
+
+    def reflect(i):
+        while i < 0 or i >= n:
+            i = -i if i < 0 else 2 * (n - 1) - i
+        return i
+
+    acc, norm = np.zeros(n), np.zeros(n)
+    for f in range(len(mel)):
+        start = f * hop - n_fft // 2
+        frame = np.array([x[reflect(start + i)] for i in range(n_fft)], dtype=np.float64) * w
+        spec = np.fft.rfft(frame)
+        band = fb @ np.abs(spec)
+        lg = np.minimum(mel[f] - np.log(np.maximum(band, floor)), 12.0)
+        g_band = np.where(np.isnan(lg), 0.0, np.exp(lg))
+        g_bin = np.empty(len(spec))
+        for k in range(len(spec)):
+            if cover[k] > 0:
+                g_bin[k] = np.dot(fb[:, k], g_band) / cover[k]
+            else:
+                near = min(covered, key=lambda c: (abs(c - k), c))
+                g_bin[k] = g_band[int(np.argmax(fb[:, near]))]
+        y = np.fft.irfft(spec * g_bin, n_fft) * w
+        for i in range(n_fft):
+            if 0 <= start + i < n:
+                acc[start + i] += y[i]
+                norm[start + i] += w[i] * w[i]
+    return (acc / norm).astype(np.float32)
+
+
+def vocoder_source(v, mel, exc):
+    src = np.asarray(exc, dtype=np.float32)
+    for _ in range(envelope_passes(v)):
+        src = envelope_pass(v, src, np.asarray(mel, dtype=np.float64))
+    return src
 
 
 def vocoder(v, mel, exc):
-    """mel [F][n_mels], exc [F*hop] -> (audio [F*hop], bands [T][B])."""
+    """mel [F][n_mels], exc [F*hop] (raw excitation) -> (audio [F*hop], bands [T][B])."""
+    src = vocoder_source(v, mel, exc)
+    y, b = vocoder_network(v, mel, src)
+    return (y + src if envelope_passes(v) > 0 else y), b
+
+
+def vocoder_network(v, mel, exc):
+    """Steps 2-7 on the source exc."""
     nb, r = v.m("vocoder.n_bands"), v.m("vocoder.residual_channels")
     hop = v.m("mel.hop")
     up = hop // nb

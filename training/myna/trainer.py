@@ -122,8 +122,14 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
     step, loss_v, seconds, history = load_checkpoint(ckpt, model, opt)
     budget, t0 = Budget(steps, minutes), time.time()
     v, hop = cfg.vocoder, cfg.audio.hop
-    excs = [excitation(f0, hop, cfg.audio.sample_rate, v.n_harmonics, v.sine_amp, v.noise_std,
-                       v.seed) for f0 in data["f0"]]
+    t1 = time.time()
+    flat = v.envelope_passes > 0
+    # Whole utterances, so segments see the same phase, noise and STFT context as synthesis.
+    excs = [model.source(mel, excitation(f0[:len(mel)], hop, cfg.audio.sample_rate,
+                                         v.n_harmonics, v.sine_amp, v.noise_std, v.seed,
+                                         flat=flat, exact=False))
+            for f0, mel in zip(data["f0"], data["mel"])]
+    log("vocoder sources for %d utterances in %.0f s" % (len(excs), time.time() - t1))
     usable = [i for i, m in enumerate(data["mel"]) if len(m) >= seg]
     rng = np.random.default_rng(1000 + step)
     model.train()
@@ -134,7 +140,7 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
             mels.append(data["mel"][i][s:s + seg])
             es.append(excs[i][s * hop:(s + seg) * hop])
             ys.append(data["audio"][i][s * hop:(s + seg) * hop])
-        y = model(torch.from_numpy(np.stack(mels)), torch.from_numpy(np.stack(es)))
+        y = model(torch.from_numpy(np.stack(mels)), torch.from_numpy(np.stack(es)), shaped=True)
         loss = stft_loss(y, torch.from_numpy(np.stack(ys)))
         _update(model, opt, loss, _lr(step, lr))
         step += 1
