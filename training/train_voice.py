@@ -121,6 +121,32 @@ def training_data(symbols, utts, durs):
             "f0": [u["f0"] for u in utts], "audio": [u["audio"] for u in utts]}
 
 
+def gta_mels(args, cfg, data):
+    """The acoustic model's teacher-forced mels ("ground-truth aligned"): what the vocoder meets
+    at synthesis, smoother than the teacher's, frame for frame with the teacher's audio. Frames
+    the durations do not reach keep the teacher's mel. Records which acoustic step made them."""
+    from myna.models import AcousticModel, Vocoder
+    ac = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
+    ac_step = load_checkpoint(os.path.join(args.work, "acoustic.pt"), ac)[0]
+    ac.eval()
+    t0, mels = time.time(), []
+    with torch.no_grad():
+        for ids, frames, mel in zip(data["ids"], data["frames"], data["mel"]):
+            m = ac(torch.from_numpy(ids), frames=torch.from_numpy(np.asarray(frames)))["mel"]
+            n = min(len(m), len(mel))
+            g = mel.copy()
+            g[:n] = m[:n].numpy()
+            mels.append(g)
+    log("GTA mels from acoustic step %d for %d utterances in %.0f s" % (
+        ac_step, len(mels), time.time() - t0))
+    path = os.path.join(args.work, "vocoder_gta.json")
+    voc_step = load_checkpoint(os.path.join(args.work, "vocoder.pt"),
+                               Vocoder(cfg.vocoder, cfg.audio))[0]
+    if not os.path.exists(path):
+        json.dump({"acoustic_step": ac_step, "vocoder_step": voc_step}, open(path, "w"))
+    return mels
+
+
 def voice_config(args, symbols, utts):
     """Sizes fixed at the first run (resuming never changes them) plus corpus F0 statistics."""
     path = os.path.join(args.work, "config.json")
@@ -148,8 +174,9 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
   timed symbols {zero_all:.1%} (word breaks and punctuation may be 0 frames: {zero_opt:.1%} of
   them are), phonemes at the 2-frame minimum {at_min:.1%}.
 - Acoustic model: {ac_steps} steps (batch {ac_batch}), final loss {ac_loss:.3f} ({ac_parts}).
-- Vocoder: {voc_steps} steps (batch {voc_batch} x {voc_seg} frames), final multi-resolution
-  STFT loss {voc_loss:.3f}.
+- Vocoder: the source is harmonics of F0 plus noise given the mel envelope ({passes} shaping
+  passes); the WaveNet learns a correction to it: {voc_steps} steps (batch {voc_batch} x
+  {voc_seg} frames), final multi-resolution STFT loss {voc_loss:.3f}.{gta}
 - Training time: {ac_min:.0f} min acoustic + {voc_min:.0f} min vocoder, side by side on a 2-core
   CPU machine, plus corpus rendering, features and {align_min:.0f} min of alignment.
 - Weights: int8 per output channel for the hidden layers, f32 for first and last layers.
@@ -159,6 +186,15 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
 ## Measured quality
 {quality}
 """
+
+
+def gta_note(work):
+    path = os.path.join(work, "vocoder_gta.json")
+    if not os.path.exists(path):
+        return ""
+    g = json.load(open(path))
+    return ("\n  From step %d on it learnt from the acoustic model's teacher-forced mels (acoustic "
+            "step %d) instead of the teacher's." % (g["vocoder_step"], g["acoustic_step"]))
 
 
 def stage_export(args, cfg, symbols, utts, data, align_report):
@@ -198,6 +234,7 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
         align_min=align_report.get("seconds", 0) / 60, ac_steps=ac_step,
         ac_batch=args.batch, ac_loss=ac_loss, ac_parts=parts, voc_steps=voc_step,
         voc_batch=args.voc_batch, voc_seg=args.voc_seg, voc_loss=voc_loss, ac_min=ac_sec / 60,
+        passes=cfg.vocoder.envelope_passes, gta=gta_note(args.work),
         voc_min=voc_sec / 60, out=args.out, quality=quality)
     export_voice(args.out, cfg, ac, voc, symbols, ["slt"], int8=True, name=args.name,
                  language="en-us", license="see model card (distilled from festvox-us-slt-hts)",
@@ -227,6 +264,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--threads", type=int, default=None, help="torch threads per stage")
     ap.add_argument("--name", default="en_US-myna")
+    ap.add_argument("--gta", action="store_true",
+                    help="train the vocoder on the acoustic model's teacher-forced mels")
     ap.add_argument("--smoke", action="store_true", help="tiny corpus and few steps (CI)")
     args = ap.parse_args()
     if args.smoke:
@@ -243,7 +282,8 @@ def main():
     ids = stage_features(args, VoiceConfig())
     symbols, utts = corpus_tables(args, ids)
     # the vocoder needs no durations, so it can train while the aligner runs
-    durs = stage_align(args, symbols, utts) if run != ("vocoder",) else [None] * len(utts)
+    durs = (stage_align(args, symbols, utts) if run != ("vocoder",) or args.gta
+            else [None] * len(utts))
     cfg = voice_config(args, symbols, utts)
     data = training_data(symbols, utts, durs)
     log("%d utterances, %.2f h, %d symbols" % (
@@ -253,6 +293,8 @@ def main():
         train_acoustic(cfg, data, os.path.join(args.work, "acoustic.pt"), args.acoustic_steps,
                        args.minutes, args.batch, log=log)
     if "vocoder" in run:
+        if args.gta:
+            data = dict(data, mel=gta_mels(args, cfg, data))
         train_vocoder(cfg, data, os.path.join(args.work, "vocoder.pt"), args.vocoder_steps,
                       args.minutes, args.voc_batch, args.voc_seg, log=log)
     if "export" in run:

@@ -106,6 +106,19 @@ class RecipeSmoke(unittest.TestCase):
         self.assertNotIn("vocoder step", out)
         self.assertLess(seconds, self.first_s)
 
+    def test_5_vocoder_on_predicted_mels(self):
+        """--gta retrains the vocoder on the acoustic model's teacher-forced mels and records
+        which acoustic checkpoint made them."""
+        work = os.path.join(self.tmp, "work")
+        os.rename(os.path.join(work, "vocoder.pt"), os.path.join(work, "vocoder.first.pt"))
+        p = subprocess.run(self.cmd + ["--stage", "vocoder", "--gta"], capture_output=True,
+                           text=True)
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr[-3000:])
+        self.assertIn("GTA mels from acoustic step 30", p.stdout)
+        self.assertIn("vocoder step 30", p.stdout)
+        record = json.load(open(os.path.join(work, "vocoder_gta.json")))
+        self.assertEqual(record, {"acoustic_step": 30, "vocoder_step": 0})
+
 
 if __name__ == "__main__":
     why = missing()
