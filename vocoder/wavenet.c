@@ -141,8 +141,12 @@ static int load_envelope(ml_loader *L, voc_model *m)
     env_params ep = {n_fft, m->hop, win, m->n_mels, passes, (float)floor, fb};
     rc = env_create(&ep, &m->envelope);
     if (rc == ENV_ERR_NOMEM) return RT_ERR_NOMEM;
-    if (rc) return ml_fail(L, "envelope shaping cannot use n_fft %d, win %d, hop %d, floor %g",
-                           n_fft, win, m->hop, floor);
+    if (rc)
+        return ml_fail(L,
+                       "envelope shaping rejects n_fft %d, win %d, hop %d, floor %g (needs an even "
+                       "n_fft, 2*hop <= win <= n_fft, floor > 0) or mel.filterbank (negative or "
+                       "non-finite values)",
+                       n_fft, win, m->hop, floor);
     return 0;
 }
 

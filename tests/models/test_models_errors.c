@@ -169,6 +169,31 @@ static void bad_vocoder(const env *e)
     v = mv_copy(e->base_i8);
     mv_remove(v, "voc.layer1.conv.scale");
     expect_load(e, v, VOCODER, "voice lacks tensor 'voc.layer1.conv.scale'", "int8 without scale");
+
+    /* Envelope shaping, switched on in a copy of the (plain NSF) base voice. */
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    expect_load(e, v, VOCODER, NULL, "shaping switched on");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 9);
+    expect_load(e, v, VOCODER, "vocoder.envelope_passes' = 9", "too many shaping passes");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    mv_remove(v, "mel.filterbank");
+    expect_load(e, v, VOCODER, "mel.filterbank", "shaping without a filterbank");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    mv_set_i64(v, "mel.win", 8); /* hop 8: frames no longer overlap enough to normalise */
+    expect_load(e, v, VOCODER, "envelope shaping rejects", "window too short for the hop");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    const int64_t fb_dims[2] = {10, 33};
+    mv_set_f32_fill(v, "mel.filterbank", 2, fb_dims, NAN);
+    expect_load(e, v, VOCODER, "envelope shaping rejects", "NaN filterbank");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 0); /* a plain NSF voice needs no filterbank */
+    mv_remove(v, "mel.filterbank");
+    expect_load(e, v, VOCODER, NULL, "no shaping, no filterbank");
 }
 
 /* Copies of one run's outputs. */
