@@ -181,18 +181,22 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
   CPU machine, plus corpus rendering, features and {align_min:.0f} min of alignment.
 - Weights: int8 per output channel for the hidden layers, f32 for first and last layers.
 - Reproduce: `/usr/bin/python3 training/train_voice.py --myna build/app/cli/myna --out {out}
-  --preset {preset} --acoustic-steps {ac_steps} --vocoder-steps {voc_steps}`.
+  --preset {preset} --acoustic-steps {ac_steps} --vocoder-steps {voc_first}`{gta_cmd}.
 
 ## Measured quality
 {quality}
 """
 
 
-def gta_note(work):
+def gta_record(work):
     path = os.path.join(work, "vocoder_gta.json")
-    if not os.path.exists(path):
+    return json.load(open(path)) if os.path.exists(path) else {}
+
+
+def gta_note(work):
+    g = gta_record(work)
+    if not g:
         return ""
-    g = json.load(open(path))
     return ("\n  From step %d on it learnt from the acoustic model's teacher-forced mels (acoustic "
             "step %d) instead of the teacher's." % (g["vocoder_step"], g["acoustic_step"]))
 
@@ -235,6 +239,9 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
         ac_batch=args.batch, ac_loss=ac_loss, ac_parts=parts, voc_steps=voc_step,
         voc_batch=args.voc_batch, voc_seg=args.voc_seg, voc_loss=voc_loss, ac_min=ac_sec / 60,
         passes=cfg.vocoder.envelope_passes, gta=gta_note(args.work),
+        voc_first=gta_record(args.work).get("vocoder_step", voc_step),
+        gta_cmd=(", then the same with `--stage vocoder --gta --vocoder-steps %d` and "
+                 "`--stage export`" % voc_step) if gta_record(args.work) else "",
         voc_min=voc_sec / 60, out=args.out, quality=quality)
     export_voice(args.out, cfg, ac, voc, symbols, ["slt"], int8=True, name=args.name,
                  language="en-us", license="see model card (distilled from festvox-us-slt-hts)",
