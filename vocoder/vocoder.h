@@ -1,4 +1,6 @@
-/* WaveNet-style neural source-filter vocoder: log-mel + F0 -> waveform.
+/* WaveNet-style source-filter vocoder: log-mel + F0 -> waveform. The source is the excitation,
+ * given the mel envelope first when the voice asks for it (envelope.h); the network turns it
+ * into audio or, with the envelope, corrects it.
  * Computation and tensor names: docs/models.md ("Vocoder"). Written only against the runtime
  * ops in synth/runtime/rt.h.
  *

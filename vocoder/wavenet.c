@@ -1,4 +1,7 @@
-/* WaveNet-style NSF vocoder forward pass, step numbers as in docs/models.md ("Vocoder").
+/* WaveNet-style source-filter vocoder forward pass, step numbers as in docs/models.md
+ * ("Vocoder"). Voices with envelope shaping (vocoder.envelope_passes > 0) feed the network the
+ * excitation already given the mel envelope (envelope.h) and add its output to that source;
+ * older voices feed it the plain NSF excitation and use its output as the audio.
  *
  * Memory stays bounded for any sentence length: a render is cut into blocks of frames, each
  * computed over the block plus the receptive-field context on both sides (clamped to the
@@ -131,14 +134,14 @@ static int load_envelope(ml_loader *L, voc_model *m)
     m->exc.flat = passes > 0;
     if (passes == 0) return 0;
     int rc, n_fft, win;
-    double floor;
+    double log_floor;
     const float *fb;
     if ((rc = ml_get_int(L, "mel.n_fft", 2, 1 << 16, &n_fft)) ||
         (rc = ml_get_int(L, "mel.win", 1, 1 << 16, &win)) ||
-        (rc = ml_get_f64(L, "mel.log_floor", &floor)) ||
+        (rc = ml_get_f64(L, "mel.log_floor", &log_floor)) ||
         (rc = ml_get_table(L, "mel.filterbank", m->n_mels, n_fft / 2 + 1, &fb)))
         return rc;
-    env_params ep = {n_fft, m->hop, win, m->n_mels, passes, (float)floor, fb};
+    env_params ep = {n_fft, m->hop, win, m->n_mels, passes, (float)log_floor, fb};
     rc = env_create(&ep, &m->envelope);
     if (rc == ENV_ERR_NOMEM) return RT_ERR_NOMEM;
     if (rc)
@@ -146,7 +149,7 @@ static int load_envelope(ml_loader *L, voc_model *m)
                        "envelope shaping rejects n_fft %d, win %d, hop %d, floor %g (needs an even "
                        "n_fft, 2*hop <= win <= n_fft, floor > 0) or mel.filterbank (negative or "
                        "non-finite values)",
-                       n_fft, win, m->hop, floor);
+                       n_fft, win, m->hop, log_floor);
     return 0;
 }
 
