@@ -34,7 +34,7 @@ from myna.align import Aligner, normalise, sanity  # noqa: E402
 from myna.config import VoiceConfig  # noqa: E402
 from myna.corpus import build_features, inventory, lj_texts, load_features  # noqa: E402
 from myna.export import export_voice  # noqa: E402
-from myna.trainer import load_checkpoint, train_acoustic, train_vocoder  # noqa: E402
+from myna.trainer import checkpoint_step, load_checkpoint, train_acoustic, train_vocoder  # noqa: E402,E501
 
 STAGES = ("corpus", "features", "align", "acoustic", "vocoder", "export")
 
@@ -125,7 +125,7 @@ def gta_mels(args, cfg, data):
     """The acoustic model's teacher-forced mels ("ground-truth aligned"): what the vocoder meets
     at synthesis, smoother than the teacher's, frame for frame with the teacher's audio. Frames
     the durations do not reach keep the teacher's mel. Records which acoustic step made them."""
-    from myna.models import AcousticModel, Vocoder
+    from myna.models import AcousticModel
     ac = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
     ac_step = load_checkpoint(os.path.join(args.work, "acoustic.pt"), ac)[0]
     ac.eval()
@@ -140,9 +140,8 @@ def gta_mels(args, cfg, data):
     log("GTA mels from acoustic step %d for %d utterances in %.0f s" % (
         ac_step, len(mels), time.time() - t0))
     path = os.path.join(args.work, "vocoder_gta.json")
-    voc_step = load_checkpoint(os.path.join(args.work, "vocoder.pt"),
-                               Vocoder(cfg.vocoder, cfg.audio))[0]
     if not os.path.exists(path):
+        voc_step = checkpoint_step(os.path.join(args.work, "vocoder.pt"))
         json.dump({"acoustic_step": ac_step, "vocoder_step": voc_step}, open(path, "w"))
     return mels
 
@@ -193,8 +192,7 @@ def gta_record(work):
     return json.load(open(path)) if os.path.exists(path) else {}
 
 
-def gta_note(work):
-    g = gta_record(work)
+def gta_note(g):
     if not g:
         return ""
     return ("\n  From step %d on it learnt from the acoustic model's teacher-forced mels (acoustic "
@@ -229,6 +227,7 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
         quality = open(qpath).read().strip()
     parts = ", ".join("%s %.3f" % kv for kv in ac_hist[-1][1].items()) if ac_hist else ""
     seconds = sum(len(u["audio"]) for u in utts) / cfg.audio.sample_rate
+    gta = gta_record(args.work)
     card = MODEL_CARD.format(
         name=args.name, preset=args.preset, n=len(utts), hours=seconds / 3600,
         sr=cfg.audio.sample_rate, align_iter=align_report.get("iterations", 0),
@@ -238,10 +237,10 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
         align_min=align_report.get("seconds", 0) / 60, ac_steps=ac_step,
         ac_batch=args.batch, ac_loss=ac_loss, ac_parts=parts, voc_steps=voc_step,
         voc_batch=args.voc_batch, voc_seg=args.voc_seg, voc_loss=voc_loss, ac_min=ac_sec / 60,
-        passes=cfg.vocoder.envelope_passes, gta=gta_note(args.work),
-        voc_first=gta_record(args.work).get("vocoder_step", voc_step),
+        passes=cfg.vocoder.envelope_passes, gta=gta_note(gta),
+        voc_first=gta.get("vocoder_step", voc_step),
         gta_cmd=(", then the same with `--stage vocoder --gta --vocoder-steps %d` and "
-                 "`--stage export`" % voc_step) if gta_record(args.work) else "",
+                 "`--stage export`" % voc_step) if gta else "",
         voc_min=voc_sec / 60, out=args.out, quality=quality)
     export_voice(args.out, cfg, ac, voc, symbols, ["slt"], int8=True, name=args.name,
                  language="en-us", license="see model card (distilled from festvox-us-slt-hts)",

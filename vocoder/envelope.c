@@ -209,11 +209,16 @@ static void shape_pass(env_shaper *e, const float *src, int s_lo, int s_hi, cons
     for (int f = f0; f < f1; f++) {
         long start = (long)f * hop - half;
         if (start + n_fft <= o0 || start >= o1) continue;
-        for (long i = 0; i < n_fft; i++) {
-            long j = stft_reflect(start + i, len);
-            /* Always inside [src0, src1) by construction (see the file comment). */
-            float x = j >= src0 && j < src1 ? src[j - src0] : 0.0f;
-            e->frame[i] = x * e->window[i];
+        if (start >= src0 && start + n_fft <= src1) { /* inside the source: no reflection */
+            for (long i = 0; i < n_fft; i++)
+                e->frame[i] = src[start - src0 + i] * e->window[i];
+        } else {
+            for (long i = 0; i < n_fft; i++) {
+                long j = stft_reflect(start + i, len);
+                /* Always inside [src0, src1) by construction (see the file comment). */
+                float x = j >= src0 && j < src1 ? src[j - src0] : 0.0f;
+                e->frame[i] = x * e->window[i];
+            }
         }
         fftwf_execute(e->fwd);
         frame_gains(e, logmel + (size_t)f * (size_t)e->n_mels);

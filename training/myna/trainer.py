@@ -27,6 +27,11 @@ def load_checkpoint(path, model, opt=None):
     return 0, float("nan"), 0.0, []
 
 
+def checkpoint_step(path):
+    """The step a checkpoint reached (0 if there is none), without building its model."""
+    return torch.load(path)["step"] if os.path.exists(path) else 0
+
+
 def save_checkpoint(path, model, opt, step, loss, seconds, history):
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
                 "loss": loss, "seconds": seconds, "history": history}, path + ".tmp")
