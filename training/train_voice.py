@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import time
+import zlib
 
 import numpy as np
 import torch
@@ -41,6 +42,18 @@ STAGES = ("corpus", "features", "align", "acoustic", "vocoder", "export")
 
 def log(*a):
     print(time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+def blas_library():
+    """The BLAS library torch's matrix products run on, from this process's memory map:
+    Debian's reference BLAS (when OpenBLAS is missing) makes training several times slower."""
+    torch.ones(2, 2) @ torch.ones(2, 2)
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return "unknown"
+    return ", ".join(sorted(libs)) or "none found"
 
 
 def preset(name):
@@ -119,6 +132,19 @@ def training_data(symbols, utts, durs):
     return {"ids": [np.array([index[s] for s in u["symbols"]], dtype=np.int64) for u in utts],
             "frames": list(durs), "mel": [u["mel"] for u in utts],
             "f0": [u["f0"] for u in utts], "audio": [u["audio"] for u in utts]}
+
+
+def held_out(utt_id, every):
+    """About one utterance in `every`, chosen by a hash of its id, so the choice does not
+    depend on how large the corpus is (a grown corpus keeps the old held-out set)."""
+    return every > 0 and zlib.crc32(utt_id.encode()) % every == 0
+
+
+def split_held_out(ids, data, every):
+    """(training data, held-out data or None) for the acoustic model."""
+    keep = [not held_out(i, every) for i in ids]
+    part = lambda want: {k: [x for x, f in zip(v, keep) if f == want] for k, v in data.items()}
+    return part(True), (part(False) if not all(keep) else None)
 
 
 def gta_mels(args, cfg, data):
@@ -265,6 +291,9 @@ def main():
     ap.add_argument("--vocoder-steps", type=int, default=6000)
     ap.add_argument("--minutes", type=float, default=None, help="stop a training stage after")
     ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--held-out", type=int, default=50, metavar="N",
+                    help="hold about 1 in N utterances out of acoustic training and log their "
+                         "loss (0: none)")
     ap.add_argument("--voc-batch", type=int, default=8)
     ap.add_argument("--voc-seg", type=int, default=32)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -281,6 +310,9 @@ def main():
         args.batch, args.voc_batch, args.voc_seg = 4, 2, 16
     torch.set_num_threads(args.threads or (1 if args.stage in ("acoustic", "vocoder") else 2))
     torch.manual_seed(0)
+    blas = blas_library()
+    log("BLAS: %s%s" % (blas, " (reference BLAS: install libopenblas0-openmp, "
+                              "tools/install-deps.sh)" if "/blas/" in blas else ""))
     os.makedirs(args.work, exist_ok=True)
     run = STAGES if args.stage == "all" else (args.stage,)
     if "corpus" in run:
@@ -296,8 +328,11 @@ def main():
         len(utts), sum(len(u["audio"]) for u in utts) / cfg.audio.sample_rate / 3600,
         len(symbols)))
     if "acoustic" in run:
-        train_acoustic(cfg, data, os.path.join(args.work, "acoustic.pt"), args.acoustic_steps,
-                       args.minutes, args.batch, log=log)
+        train, held = split_held_out([u["id"] for u in utts], data, args.held_out)
+        log("acoustic: %d utterances to train on, %d held out" % (
+            len(train["ids"]), len(held["ids"]) if held else 0))
+        train_acoustic(cfg, train, os.path.join(args.work, "acoustic.pt"), args.acoustic_steps,
+                       args.minutes, args.batch, log=log, val=held)
     if "vocoder" in run:
         if args.gta:
             data = dict(data, mel=gta_mels(args, cfg, data))

@@ -253,6 +253,71 @@ class BatchTest(unittest.TestCase):
                                            one["log_dur"].numpy(), atol=1e-5)
 
 
+class TrainerTest(unittest.TestCase):
+    """The acoustic training loop's held-out loss and the recipe's held-out split."""
+
+    @staticmethod
+    def toy_data(n, cfg, rng):
+        data = {"ids": [], "frames": [], "mel": [], "f0": []}
+        for _ in range(n):
+            k = int(rng.integers(3, 7))
+            frames = rng.integers(1, 4, k)
+            f = int(frames.sum())
+            data["ids"].append(rng.integers(0, cfg.acoustic.n_symbols, k).astype(np.int64))
+            data["frames"].append(frames.astype(np.int64))
+            data["mel"].append(np.cumsum(rng.normal(0, 0.3, (f, cfg.audio.n_mels)), 0)
+                               .astype(np.float32) - 4.0)
+            data["f0"].append(np.where(rng.random(f) < 0.7, rng.uniform(150, 220, f), 0.0)
+                              .astype(np.float32))
+        return data
+
+    def test_held_out_loss_logged_kept_and_side_effect_free(self):
+        from myna.models import AcousticModel
+        from myna.trainer import acoustic_validation, train_acoustic
+        cfg = make_fixtures.tiny_config(0, 1, 0)
+        rng = np.random.default_rng(5)
+        data = self.toy_data(12, cfg, rng)
+        torch.manual_seed(0)
+        model = AcousticModel(cfg.acoustic, cfg.audio.n_mels).train()
+        before = {k: v.clone() for k, v in model.state_dict().items()}
+        total, parts = acoustic_validation(model, cfg, data, batch=5)
+        self.assertTrue(model.training)  # mode restored
+        for k, v in model.state_dict().items():  # no update, no running-statistics change
+            self.assertTrue(torch.equal(v, before[k]), k)
+        self.assertEqual(set(parts), {"mel0", "mel", "lf0", "vuv", "dur"})
+        self.assertAlmostEqual(total, sum(parts.values()), places=5)
+        # batching only regroups the utterances: one batch or several give similar means
+        total_one, _ = acoustic_validation(model, cfg, data, batch=12)
+        self.assertLess(abs(total - total_one) / total, 0.2)
+        with tempfile.TemporaryDirectory() as tmp:
+            ckpt, lines = os.path.join(tmp, "a.pt"), []
+            train_acoustic(cfg, data, ckpt, steps=30, batch=4, lr=1e-2, log=lines.append,
+                           every=10, val=data, val_every=15)
+            val = torch.load(ckpt)["val"]
+            self.assertEqual([s for s, _ in val], [15, 30])
+            self.assertEqual(sum("held-out loss" in line for line in lines), 2)
+            # learning the very utterances it is scored on: the held-out loss must fall
+            self.assertLess(sum(val[-1][1].values()), total)
+            train_acoustic(cfg, data, ckpt, steps=35, batch=4, log=lines.append, every=10,
+                           val=data, val_every=15)  # resumed: history continues
+            self.assertEqual([s for s, _ in torch.load(ckpt)["val"]], [15, 30, 35])
+
+    def test_held_out_split_is_stable_as_the_corpus_grows(self):
+        import train_voice
+        ids = ["LJ%03d-%04d" % (c, k) for c in range(1, 40) for k in range(1, 60)]
+        data = {"ids": list(range(len(ids))), "mel": list(ids)}
+        train, held = train_voice.split_held_out(ids, data, 50)
+        self.assertEqual(len(train["ids"]) + len(held["ids"]), len(ids))
+        self.assertTrue(10 < len(held["ids"]) < 90)  # about 1 in 50 of 2,301
+        self.assertEqual(train["mel"], [ids[i] for i in train["ids"]])  # fields stay paired
+        small = ids[:700]
+        _, held_small = train_voice.split_held_out(small, {"mel": small}, 50)
+        self.assertEqual(held_small["mel"], [i for i in held["mel"] if i in set(small)])
+        train0, held0 = train_voice.split_held_out(ids, data, 0)
+        self.assertIsNone(held0)
+        self.assertEqual(train0["mel"], ids)
+
+
 class FixturesTest(unittest.TestCase):
     def test_fixtures_are_current(self):
         """Regenerating gives the checked-in fixtures (within float noise), and the checked-in

@@ -32,9 +32,9 @@ def checkpoint_step(path):
     return torch.load(path)["step"] if os.path.exists(path) else 0
 
 
-def save_checkpoint(path, model, opt, step, loss, seconds, history):
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                "loss": loss, "seconds": seconds, "history": history}, path + ".tmp")
+def save_checkpoint(path, model, opt, step, loss, seconds, history, **extra):
+    torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), step=step, loss=loss,
+                    seconds=seconds, history=history, **extra), path + ".tmp")
     os.replace(path + ".tmp", path)
 
 
@@ -85,37 +85,72 @@ def _update(model, opt, loss, lr):
     opt.step()
 
 
+def acoustic_batch_loss(model, cfg, data, idx):
+    """Teacher-forced loss of the utterances idx: (total, dict of parts)."""
+    ids = pad([data["ids"][i] for i in idx], np.int64)
+    frames = pad([data["frames"][i] for i in idx], np.int64)
+    n_ids = torch.tensor([len(data["ids"][i]) for i in idx])
+    mel = pad([data["mel"][i] for i in idx], np.float32)
+    f0 = pad([data["f0"][i] for i in idx], np.float32)
+    out = model(ids, n_ids=n_ids, frames=frames)
+    t_len = out["mel"].shape[1]
+    mel, f0 = mel[:, :t_len], f0[:, :t_len]
+    voiced = f0 > 0
+    lf0 = (torch.log(f0.clamp(min=1.0)) - cfg.acoustic.f0_mean) / cfg.acoustic.f0_std
+    return acoustic_loss(out, mel, lf0, voiced, frames, n_ids, out["n_frames"])
+
+
+def acoustic_validation(model, cfg, data, batch=16):
+    """Mean teacher-forced loss parts over every utterance of data, in eval mode (no dropout,
+    running batch-norm statistics), batches weighted by their size."""
+    was_training = model.training
+    model.eval()
+    n = len(data["ids"])
+    order = np.argsort([len(m) for m in data["mel"]])
+    sums = {}
+    with torch.no_grad():
+        for k in range(0, n, batch):
+            idx = order[k:k + batch]
+            _, parts = acoustic_batch_loss(model, cfg, data, idx)
+            for key, v in parts.items():
+                sums[key] = sums.get(key, 0.0) + float(v) * len(idx)
+    model.train(was_training)
+    parts = {k: v / n for k, v in sums.items()}
+    return sum(parts.values()), parts
+
+
+def _parts_text(parts):
+    return " ".join("%s %.3f" % (k, float(v)) for k, v in parts.items())
+
+
 def train_acoustic(cfg, data, ckpt, steps, minutes=None, batch=16, lr=2e-3, log=print,
-                   every=25):
+                   every=25, val=None, val_every=200):
+    """val: held-out utterances (same layout as data) whose loss is logged every val_every
+    steps and at the end, and kept in the checkpoint ("val": [(step, parts)])."""
     model = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     step, loss_v, seconds, history = load_checkpoint(ckpt, model, opt)
+    val_history = torch.load(ckpt).get("val", []) if os.path.exists(ckpt) else []
     budget, t0 = Budget(steps, minutes), time.time()
     rng = np.random.default_rng(step)
     it = length_batches(rng, [len(m) for m in data["mel"]], batch)
     model.train()
     while budget.more(step):
-        idx = next(it)
-        ids = pad([data["ids"][i] for i in idx], np.int64)
-        frames = pad([data["frames"][i] for i in idx], np.int64)
-        n_ids = torch.tensor([len(data["ids"][i]) for i in idx])
-        mel = pad([data["mel"][i] for i in idx], np.float32)
-        f0 = pad([data["f0"][i] for i in idx], np.float32)
-        out = model(ids, n_ids=n_ids, frames=frames)
-        t_len = out["mel"].shape[1]
-        mel, f0 = mel[:, :t_len], f0[:, :t_len]
-        voiced = f0 > 0
-        lf0 = (torch.log(f0.clamp(min=1.0)) - cfg.acoustic.f0_mean) / cfg.acoustic.f0_std
-        loss, parts = acoustic_loss(out, mel, lf0, voiced, frames, n_ids, out["n_frames"])
+        loss, parts = acoustic_batch_loss(model, cfg, data, next(it))
         _update(model, opt, loss, _lr(step, lr))
         step += 1
         loss_v = float(loss)
         history.append((step, {k: float(v) for k, v in parts.items()}))
-        if step % every == 0 or not budget.more(step):
-            log("acoustic step %d loss %.3f (%s)" % (step, loss_v, " ".join(
-                "%s %.3f" % (k, float(v)) for k, v in parts.items())))
+        last = not budget.more(step)
+        if val is not None and (step % val_every == 0 or last):
+            v_loss, v_parts = acoustic_validation(model, cfg, val, batch)
+            val_history.append((step, v_parts))
+            log("acoustic step %d held-out loss %.3f (%s) on %d utterances" % (
+                step, v_loss, _parts_text(v_parts), len(val["ids"])))
+        if step % every == 0 or last:
+            log("acoustic step %d loss %.3f (%s)" % (step, loss_v, _parts_text(parts)))
             save_checkpoint(ckpt, model, opt, step, loss_v, seconds + time.time() - t0,
-                            history)
+                            history, val=val_history)
     model.eval()
     return model, step, loss_v, seconds + time.time() - t0, history
 
