@@ -165,10 +165,12 @@ def gta_mels(args, cfg, data):
             mels.append(g)
     log("GTA mels from acoustic step %d for %d utterances in %.0f s" % (
         ac_step, len(mels), time.time() - t0))
-    path = os.path.join(args.work, "vocoder_gta.json")
-    if not os.path.exists(path):
+    phases = gta_record(args.work)
+    if not phases or phases[-1]["acoustic_step"] != ac_step:
+        # a new phase: from this vocoder step on it learns from this acoustic step's mels
         voc_step = checkpoint_step(os.path.join(args.work, "vocoder.pt"))
-        json.dump({"acoustic_step": ac_step, "vocoder_step": voc_step}, open(path, "w"))
+        phases.append({"acoustic_step": ac_step, "vocoder_step": voc_step})
+        json.dump(phases, open(os.path.join(args.work, "vocoder_gta.json"), "w"))
     return mels
 
 
@@ -198,7 +200,7 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
 - Alignment: Viterbi-EM HMM in Myna's symbols ({align_iter} iterations); zero-length share of
   timed symbols {zero_all:.1%} (word breaks and punctuation may be 0 frames: {zero_opt:.1%} of
   them are), phonemes at the 2-frame minimum {at_min:.1%}.
-- Acoustic model: {ac_steps} steps (batch {ac_batch}), final loss {ac_loss:.3f} ({ac_parts}).
+- Acoustic model: {ac_steps} steps (batch {ac_batch}), final loss {ac_loss:.3f} ({ac_parts}).{held}
 - Vocoder: the source is harmonics of F0 plus noise given the mel envelope ({passes} shaping
   passes); the WaveNet learns a correction to it: {voc_steps} steps (batch {voc_batch} x
   {voc_seg} frames), final multi-resolution STFT loss {voc_loss:.3f}.{gta}
@@ -214,15 +216,31 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
 
 
 def gta_record(work):
+    """The vocoder's GTA phases, oldest first: [{"vocoder_step": from which step,
+    "acoustic_step": whose teacher-forced mels}] (a single object in older work folders)."""
     path = os.path.join(work, "vocoder_gta.json")
-    return json.load(open(path)) if os.path.exists(path) else {}
+    if not os.path.exists(path):
+        return []
+    record = json.load(open(path))
+    return record if isinstance(record, list) else [record]
 
 
-def gta_note(g):
-    if not g:
+def gta_note(phases):
+    if not phases:
         return ""
-    return ("\n  From step %d on it learnt from the acoustic model's teacher-forced mels (acoustic "
-            "step %d) instead of the teacher's." % (g["vocoder_step"], g["acoustic_step"]))
+    steps = "; ".join("from step %d on, those of acoustic step %d" % (
+        g["vocoder_step"], g["acoustic_step"]) for g in phases)
+    return ("\n  It then learnt from the acoustic model's teacher-forced mels instead of the "
+            "teacher's: %s." % steps)
+
+
+def gta_command(phases, voc_step):
+    if not phases:
+        return ""
+    ends = [g["vocoder_step"] for g in phases[1:]] + [voc_step]
+    runs = ", ".join("`--stage vocoder --gta --vocoder-steps %d` with the acoustic model at "
+                     "step %d" % (end, g["acoustic_step"]) for g, end in zip(phases, ends))
+    return ", then %s, then `--stage export`" % runs
 
 
 def stage_export(args, cfg, symbols, utts, data, align_report):
@@ -254,6 +272,12 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
     parts = ", ".join("%s %.3f" % kv for kv in ac_hist[-1][1].items()) if ac_hist else ""
     seconds = sum(len(u["audio"]) for u in utts) / cfg.audio.sample_rate
     gta = gta_record(args.work)
+    ac_path = os.path.join(args.work, "acoustic.pt")
+    val = torch.load(ac_path).get("val", []) if os.path.exists(ac_path) else []
+    held = ("\n  Held-out loss %.3f (%s) at step %d, on the 1 in %d utterances (by id hash) it "
+            "does not train on." % (sum(val[-1][1].values()), ", ".join(
+                "%s %.3f" % kv for kv in val[-1][1].items()), val[-1][0], args.held_out)
+            if val else "")
     card = MODEL_CARD.format(
         name=args.name, preset=args.preset, n=len(utts), hours=seconds / 3600,
         sr=cfg.audio.sample_rate, align_iter=align_report.get("iterations", 0),
@@ -261,12 +285,11 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
         zero_opt=align_report.get("zero_share", {}).get("optional", 0),
         at_min=align_report.get("phoneme_at_minimum_share", 0),
         align_min=align_report.get("seconds", 0) / 60, ac_steps=ac_step,
-        ac_batch=args.batch, ac_loss=ac_loss, ac_parts=parts, voc_steps=voc_step,
+        ac_batch=args.batch, ac_loss=ac_loss, ac_parts=parts, held=held, voc_steps=voc_step,
         voc_batch=args.voc_batch, voc_seg=args.voc_seg, voc_loss=voc_loss, ac_min=ac_sec / 60,
         passes=cfg.vocoder.envelope_passes, gta=gta_note(gta),
-        voc_first=gta.get("vocoder_step", voc_step),
-        gta_cmd=(", then the same with `--stage vocoder --gta --vocoder-steps %d` and "
-                 "`--stage export`" % voc_step) if gta else "",
+        voc_first=gta[0]["vocoder_step"] if gta else voc_step,
+        gta_cmd=gta_command(gta, voc_step),
         voc_min=voc_sec / 60, out=args.out, quality=quality)
     export_voice(args.out, cfg, ac, voc, symbols, ["slt"], int8=True, name=args.name,
                  language="en-us", license="see model card (distilled from festvox-us-slt-hts)",

@@ -117,7 +117,7 @@ class RecipeSmoke(unittest.TestCase):
         self.assertIn("GTA mels from acoustic step 30", p.stdout)
         self.assertIn("vocoder step 30", p.stdout)
         record = json.load(open(os.path.join(work, "vocoder_gta.json")))
-        self.assertEqual(record, {"acoustic_step": 30, "vocoder_step": 0})
+        self.assertEqual(record, [{"acoustic_step": 30, "vocoder_step": 0}])
 
 
 if __name__ == "__main__":
