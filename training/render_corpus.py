@@ -7,7 +7,7 @@ ones are skipped; <out>/manifest.tsv lists ID, seconds and text of everything re
 Sentences whose ID starts with LJ050- are held out (the dev set comes from them) and never
 rendered.
 
-    /usr/bin/python3 training/render_corpus.py --hours 4 [--jobs 2] [--out ~/.cache/myna/corpus/slt]
+    /usr/bin/python3 training/render_corpus.py --hours 4.5 [--jobs 2] [--out ~/.cache/myna/corpus/slt]
 """
 import argparse
 import csv
@@ -61,7 +61,7 @@ def main():
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                      "..", "..", "shared"))
     ap.add_argument("--out", default=os.path.expanduser("~/.cache/myna/corpus/slt"))
-    ap.add_argument("--hours", type=float, default=4.0, help="stop after this much audio")
+    ap.add_argument("--hours", type=float, default=4.5, help="stop after this much audio")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--rate", type=int, default=22050)
     ap.add_argument("--limit", type=int, default=None, help="at most this many sentences")

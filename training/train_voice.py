@@ -308,7 +308,7 @@ def main():
     ap.add_argument("--work", default=os.path.expanduser("~/.cache/myna/voice"))
     ap.add_argument("--stage", choices=STAGES + ("all",), default="all")
     ap.add_argument("--preset", default="small", choices=("small", "full"))
-    ap.add_argument("--hours", type=float, default=4.0, help="corpus size to render")
+    ap.add_argument("--hours", type=float, default=4.5, help="corpus size to render")
     ap.add_argument("--limit", type=int, default=None, help="use at most N utterances")
     ap.add_argument("--acoustic-steps", type=int, default=6000)
     ap.add_argument("--vocoder-steps", type=int, default=6000)
