@@ -243,13 +243,17 @@ def gta_command(phases, voc_step):
     return ", then %s, then `--stage export`" % runs
 
 
+def parts_text(parts):
+    return ", ".join("%s %.3f" % kv for kv in parts.items())
+
+
 def stage_export(args, cfg, symbols, utts, data, align_report):
     from myna.models import AcousticModel, Vocoder
     ac = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
     voc = Vocoder(cfg.vocoder, cfg.audio)
-    ac_step, ac_loss, ac_sec, ac_hist = load_checkpoint(os.path.join(args.work, "acoustic.pt"),
-                                                        ac)
-    voc_step, voc_loss, voc_sec, _ = load_checkpoint(os.path.join(args.work, "vocoder.pt"), voc)
+    ac_path = os.path.join(args.work, "acoustic.pt")
+    ac_step, ac_loss, ac_sec, ac_hist, val = load_checkpoint(ac_path, ac)
+    voc_step, voc_loss, voc_sec, _, _ = load_checkpoint(os.path.join(args.work, "vocoder.pt"), voc)
     ac.eval()
     voc.eval()
     # Look at a prediction next to its target (teacher-forced and with predicted durations).
@@ -269,15 +273,12 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
     qpath = os.path.splitext(args.out)[0] + ".quality.md"
     if os.path.exists(qpath):
         quality = open(qpath).read().strip()
-    parts = ", ".join("%s %.3f" % kv for kv in ac_hist[-1][1].items()) if ac_hist else ""
+    parts = parts_text(ac_hist[-1][1]) if ac_hist else ""
     seconds = sum(len(u["audio"]) for u in utts) / cfg.audio.sample_rate
     gta = gta_record(args.work)
-    ac_path = os.path.join(args.work, "acoustic.pt")
-    val = torch.load(ac_path).get("val", []) if os.path.exists(ac_path) else []
     held = ("\n  Held-out loss %.3f (%s) at step %d, on the 1 in %d utterances (by id hash) it "
-            "does not train on." % (sum(val[-1][1].values()), ", ".join(
-                "%s %.3f" % kv for kv in val[-1][1].items()), val[-1][0], args.held_out)
-            if val else "")
+            "does not train on." % (sum(val[-1][1].values()), parts_text(val[-1][1]), val[-1][0],
+                                    args.held_out) if val else "")
     card = MODEL_CARD.format(
         name=args.name, preset=args.preset, n=len(utts), hours=seconds / 3600,
         sr=cfg.audio.sample_rate, align_iter=align_report.get("iterations", 0),

@@ -16,15 +16,16 @@ from .models import AcousticModel, Vocoder
 
 
 def load_checkpoint(path, model, opt=None):
-    """Resumes from path if it exists: (step, last loss, training seconds, loss history).
-    Without opt only the weights are loaded (export)."""
+    """Resumes from path if it exists: (step, last loss, training seconds, loss history,
+    held-out history). Without opt only the weights are loaded (export)."""
     if os.path.exists(path):
         ck = torch.load(path)
         model.load_state_dict(ck["model"])
         if opt is not None:
             opt.load_state_dict(ck["opt"])
-        return ck["step"], ck["loss"], ck.get("seconds", 0.0), ck.get("history", [])
-    return 0, float("nan"), 0.0, []
+        return (ck["step"], ck["loss"], ck.get("seconds", 0.0), ck.get("history", []),
+                ck.get("val", []))
+    return 0, float("nan"), 0.0, [], []
 
 
 def checkpoint_step(path):
@@ -129,8 +130,7 @@ def train_acoustic(cfg, data, ckpt, steps, minutes=None, batch=16, lr=2e-3, log=
     steps and at the end, and kept in the checkpoint ("val": [(step, parts)])."""
     model = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    step, loss_v, seconds, history = load_checkpoint(ckpt, model, opt)
-    val_history = torch.load(ckpt).get("val", []) if os.path.exists(ckpt) else []
+    step, loss_v, seconds, history, val_history = load_checkpoint(ckpt, model, opt)
     budget, t0 = Budget(steps, minutes), time.time()
     rng = np.random.default_rng(step)
     it = length_batches(rng, [len(m) for m in data["mel"]], batch)
@@ -159,7 +159,7 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
                   every=25):
     model = Vocoder(cfg.vocoder, cfg.audio)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    step, loss_v, seconds, history = load_checkpoint(ckpt, model, opt)
+    step, loss_v, seconds, history, _ = load_checkpoint(ckpt, model, opt)
     budget, t0 = Budget(steps, minutes), time.time()
     v, hop = cfg.vocoder, cfg.audio.hop
     t1 = time.time()
