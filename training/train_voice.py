@@ -9,9 +9,17 @@ Stages, each resumable and skipped when its output exists (all under --work):
   acoustic  acoustic model, teacher-forced durations           (checkpoint acoustic.pt)
   vocoder   vocoder on the teacher's mel and F0                 (checkpoint vocoder.pt)
   export    int8 voice file + model card + spectrogram plots
+  pack      (on request) the acoustic training data, config and checkpoint as a few compressed
+            files of bounded size, for training on another machine (myna/remote.py)
 
     /usr/bin/python3 training/train_voice.py --myna build/app/cli/myna \\
         --out voices/en_US-myna.myna [--preset small] [--acoustic-steps N] [--vocoder-steps N]
+
+Training on another machine (an accelerator): `--stage pack --pack DIR [--audio-mb N]` writes
+the training data, config and checkpoints as a few compressed files; there
+    python3 training/train_voice.py --pack DIR --stage acoustic|vocoder --device cuda --work W
+trains from DIR and leaves W/acoustic.npz (W/vocoder.npz), which `--import` brings back into
+this machine's work folder (any torch version reads them).
 
 The acoustic and vocoder stages are independent, so on two cores they can run as two
 processes at once (`--stage acoustic` and `--stage vocoder`, one thread each), then
@@ -35,9 +43,12 @@ from myna.align import Aligner, normalise, sanity  # noqa: E402
 from myna.config import VoiceConfig  # noqa: E402
 from myna.corpus import build_features, inventory, lj_texts, load_features  # noqa: E402
 from myna.export import export_voice  # noqa: E402
+from myna.remote import (checkpoint_to_portable, portable_to_checkpoint, read_pack,  # noqa: E402
+                         write_audio_pack, write_pack)
 from myna.trainer import checkpoint_step, load_checkpoint, train_acoustic, train_vocoder  # noqa: E402,E501
 
 STAGES = ("corpus", "features", "align", "acoustic", "vocoder", "export")
+EXTRA_STAGES = ("pack",)
 
 
 def log(*a):
@@ -300,14 +311,95 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
     log("wrote %s (%d bytes)" % (args.out, os.path.getsize(args.out)))
 
 
+PACKED_FILES = ("symbols.json", "config.json", "vocoder_gta.json")
+NETWORKS = ("acoustic", "vocoder")
+
+
+def copy_files(src_dir, dst_dir, names, overwrite):
+    for name in names:
+        src, dst = os.path.join(src_dir, name), os.path.join(dst_dir, name)
+        if os.path.exists(src) and (overwrite or not os.path.exists(dst)):
+            with open(src) as f, open(dst, "w") as g:
+                g.write(f.read())
+
+
+def stage_pack(args, cfg, ids, data):
+    """Everything training needs, for another machine: the acoustic data in files of at most
+    --shard-mb, teacher audio for the vocoder up to --audio-mb, the config and both
+    checkpoints as portable .npz files."""
+    write_pack(args.pack, ids, {k: data[k] for k in ("ids", "frames", "mel", "f0")},
+               args.shard_mb, jobs=args.jobs, log=log)
+    if args.audio_mb > 0:
+        n = write_audio_pack(args.pack, ids, data["audio"], args.audio_mb, args.shard_mb,
+                             log=log)
+        log("pack: audio of %d utterances, %.2f h" % (
+            n, sum(len(a) for a in data["audio"][:n]) / cfg.audio.sample_rate / 3600))
+    copy_files(args.work, args.pack, PACKED_FILES, overwrite=True)
+    for net in NETWORKS:
+        ckpt = os.path.join(args.work, net + ".pt")
+        if os.path.exists(ckpt):
+            checkpoint_to_portable(ckpt, os.path.join(args.pack, net + ".npz"))
+            log("pack: %s checkpoint at step %d" % (net, checkpoint_step(ckpt)))
+
+
+def packed_training(args):
+    """(symbols, config, utterance ids, data) from --pack; the work folder gets the pack's
+    files and checkpoints where it has none."""
+    copy_files(args.pack, args.work, PACKED_FILES, overwrite=False)
+    for net in NETWORKS:
+        ckpt, portable = (os.path.join(args.work, net + ".pt"),
+                          os.path.join(args.pack, net + ".npz"))
+        if not os.path.exists(ckpt) and os.path.exists(portable):
+            portable_to_checkpoint(portable, ckpt)
+    symbols = json.load(open(os.path.join(args.work, "symbols.json")))
+    cfg = VoiceConfig.from_dict(json.load(open(os.path.join(args.work, "config.json"))))
+    ids, data = read_pack(args.pack)
+    return symbols, cfg, ids, data
+
+
+def import_checkpoints(args):
+    """--import: portable checkpoints named acoustic*.npz / vocoder*.npz replace the work
+    folder's acoustic.pt / vocoder.pt."""
+    for path in args.import_ckpt:
+        net = next((n for n in NETWORKS if os.path.basename(path).startswith(n)), None)
+        if net is None:
+            raise SystemExit("--import %s: the name must start with acoustic or vocoder" % path)
+        ckpt = os.path.join(args.work, net + ".pt")
+        portable_to_checkpoint(path, ckpt)
+        log("imported %s: %s step %d" % (path, net, checkpoint_step(ckpt)))
+
+
+def train_acoustic_stage(args, cfg, ids, data):
+    train, held = split_held_out(ids, data, args.held_out)
+    log("acoustic: %d utterances to train on, %d held out, on %s" % (
+        len(train["ids"]), len(held["ids"]) if held else 0, args.device))
+    ckpt = os.path.join(args.work, "acoustic.pt")
+    train_acoustic(cfg, train, ckpt, args.acoustic_steps, args.minutes, args.batch, log=log,
+                   val=held, device=args.device, save_every_s=args.save_every,
+                   anneal=args.anneal)
+    if args.pack:
+        checkpoint_to_portable(ckpt, os.path.join(args.work, "acoustic.npz"))
+
+
+def train_vocoder_stage(args, cfg, data):
+    if args.gta:
+        data = dict(data, mel=gta_mels(args, cfg, data))
+    ckpt = os.path.join(args.work, "vocoder.pt")
+    train_vocoder(cfg, data, ckpt, args.vocoder_steps, args.minutes, args.voc_batch,
+                  args.voc_seg, log=log, device=args.device, save_every_s=args.save_every)
+    if args.pack:
+        checkpoint_to_portable(ckpt, os.path.join(args.work, "vocoder.npz"))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--myna", required=True, help="path to the built myna CLI")
-    ap.add_argument("--out", required=True, help="voice file to write")
+    ap.add_argument("--myna", help="path to the built myna CLI (required but with --pack on "
+                    "a training stage)")
+    ap.add_argument("--out", help="voice file to write (likewise)")
     ap.add_argument("--shared", default=os.path.join(HERE, "..", "..", "shared"))
     ap.add_argument("--corpus", default=os.path.expanduser("~/.cache/myna/corpus/slt"))
     ap.add_argument("--work", default=os.path.expanduser("~/.cache/myna/voice"))
-    ap.add_argument("--stage", choices=STAGES + ("all",), default="all")
+    ap.add_argument("--stage", choices=STAGES + EXTRA_STAGES + ("all",), default="all")
     ap.add_argument("--preset", default="small", choices=("small", "full"))
     ap.add_argument("--hours", type=float, default=4.5, help="corpus size to render")
     ap.add_argument("--limit", type=int, default=None, help="use at most N utterances")
@@ -326,7 +418,27 @@ def main():
     ap.add_argument("--gta", action="store_true",
                     help="train the vocoder on the acoustic model's teacher-forced mels")
     ap.add_argument("--smoke", action="store_true", help="tiny corpus and few steps (CI)")
+    ap.add_argument("--device", default="cpu", help="torch device of the acoustic stage")
+    ap.add_argument("--save-every", type=float, default=0.0, metavar="S",
+                    help="write the acoustic checkpoint at most every S seconds")
+    ap.add_argument("--anneal", type=int, default=0, metavar="N",
+                    help="the acoustic rate falls to zero over the last N of --acoustic-steps")
+    ap.add_argument("--pack", metavar="DIR",
+                    help="with --stage pack: write the packed training data there; with "
+                         "--stage acoustic or vocoder: train from it (no corpus or features "
+                         "needed; the vocoder uses the utterances with packed audio)")
+    ap.add_argument("--shard-mb", type=float, default=40, help="size of a packed shard")
+    ap.add_argument("--audio-mb", type=float, default=0,
+                    help="with --stage pack: teacher audio for the vocoder, about this many MB")
+    ap.add_argument("--import", dest="import_ckpt", metavar="NPZ", nargs="+",
+                    help="first replace the work folder's acoustic.pt / vocoder.pt by these "
+                         "portable checkpoints (acoustic*.npz, vocoder*.npz from a --pack run)")
     args = ap.parse_args()
+    remote = args.pack and args.stage in NETWORKS
+    if not remote and not (args.myna and args.out):
+        ap.error("--myna and --out are required (except for --pack with a training stage)")
+    if args.stage == "pack" and not args.pack:
+        ap.error("--stage pack needs --pack DIR")
     if args.smoke:
         args.limit = args.limit or 12
         args.acoustic_steps = min(args.acoustic_steps, 30)
@@ -338,6 +450,18 @@ def main():
     log("BLAS: %s%s" % (blas, " (reference BLAS: install libopenblas0-openmp, "
                               "tools/install-deps.sh)" if "/blas/" in blas else ""))
     os.makedirs(args.work, exist_ok=True)
+    if args.import_ckpt:
+        import_checkpoints(args)
+    if remote:
+        symbols, cfg, ids, data = packed_training(args)
+        log("packed: %d utterances, %d with audio, %d symbols" % (
+            len(ids), sum(a is not None for a in data["audio"]), len(symbols)))
+        if args.stage == "acoustic":
+            train_acoustic_stage(args, cfg, ids, data)
+        else:
+            keep = [k for k, a in enumerate(data["audio"]) if a is not None]
+            train_vocoder_stage(args, cfg, {key: [v[k] for k in keep] for key, v in data.items()})
+        return
     run = STAGES if args.stage == "all" else (args.stage,)
     if "corpus" in run:
         stage_corpus(args)
@@ -351,17 +475,12 @@ def main():
     log("%d utterances, %.2f h, %d symbols" % (
         len(utts), sum(len(u["audio"]) for u in utts) / cfg.audio.sample_rate / 3600,
         len(symbols)))
+    if args.stage == "pack":
+        stage_pack(args, cfg, [u["id"] for u in utts], data)
     if "acoustic" in run:
-        train, held = split_held_out([u["id"] for u in utts], data, args.held_out)
-        log("acoustic: %d utterances to train on, %d held out" % (
-            len(train["ids"]), len(held["ids"]) if held else 0))
-        train_acoustic(cfg, train, os.path.join(args.work, "acoustic.pt"), args.acoustic_steps,
-                       args.minutes, args.batch, log=log, val=held)
+        train_acoustic_stage(args, cfg, [u["id"] for u in utts], data)
     if "vocoder" in run:
-        if args.gta:
-            data = dict(data, mel=gta_mels(args, cfg, data))
-        train_vocoder(cfg, data, os.path.join(args.work, "vocoder.pt"), args.vocoder_steps,
-                      args.minutes, args.voc_batch, args.voc_seg, log=log)
+        train_vocoder_stage(args, cfg, data)
     if "export" in run:
         report_path = os.path.join(args.work, "align.json")
         report = json.load(open(report_path)) if os.path.exists(report_path) else {}

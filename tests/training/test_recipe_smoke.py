@@ -119,6 +119,47 @@ class RecipeSmoke(unittest.TestCase):
         record = json.load(open(os.path.join(work, "vocoder_gta.json")))
         self.assertEqual(record, [{"acoustic_step": 30, "vocoder_step": 0}])
 
+    def test_6_training_elsewhere_from_a_pack(self):
+        """--stage pack, then both training stages from the pack alone in another work folder
+        (as on a machine with an accelerator: no corpus, features or myna there), then
+        --import back and an export that the engine loads."""
+        work, pack = os.path.join(self.tmp, "work"), os.path.join(self.tmp, "pack")
+        p = subprocess.run(self.cmd + ["--stage", "pack", "--pack", pack, "--audio-mb", "0.2",
+                                       "--shard-mb", "0.1"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr[-3000:])
+        names = os.listdir(pack)
+        for name in ("acoustic.npz", "vocoder.npz", "config.json", "symbols.json"):
+            self.assertIn(name, names)
+        self.assertGreater(len([n for n in names if n.startswith("shard-")]), 1)
+        self.assertTrue(any(n.startswith("audio-") for n in names))
+        far = os.path.join(self.tmp, "far")
+        base = [sys.executable, RECIPE, "--pack", pack, "--work", far, "--threads", "1",
+                "--save-every", "60"]
+        p = subprocess.run(base + ["--stage", "acoustic", "--acoustic-steps", "34", "--batch",
+                                   "4", "--anneal", "2"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr[-3000:])
+        self.assertIn("acoustic step 34", p.stdout)  # resumed from the packed step 30
+        p = subprocess.run(base + ["--stage", "vocoder", "--gta", "--vocoder-steps", "33",
+                                   "--voc-batch", "2", "--voc-seg", "16"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr[-3000:])
+        self.assertIn("vocoder step 33", p.stdout)
+        voice = os.path.join(self.tmp, "far.myna")
+        cmd = list(self.cmd)
+        cmd[cmd.index("--out") + 1] = voice
+        p = subprocess.run(cmd + ["--stage", "export", "--import",
+                                  os.path.join(far, "acoustic.npz"),
+                                  os.path.join(far, "vocoder.npz")],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr[-3000:])
+        self.assertIn("acoustic step 34", p.stdout)  # "imported ...: acoustic step 34"
+        self.assertIn("vocoder step 33", p.stdout)
+        self.assertIn("34 steps", open(os.path.splitext(voice)[0] + ".md").read())
+        wav = os.path.join(self.tmp, "far.wav")
+        p = subprocess.run([MYNA, "-v", voice, "--backend", "cpu", "-q", "-o", wav, "Hello."],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
 
 if __name__ == "__main__":
     why = missing()

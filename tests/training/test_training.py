@@ -318,6 +318,96 @@ class TrainerTest(unittest.TestCase):
         self.assertEqual(train0["mel"], ids)
 
 
+class RemoteTest(unittest.TestCase):
+    """Training data and checkpoints as they travel to and from another machine."""
+
+    def test_pack_round_trip_across_shards(self):
+        from myna import remote
+        cfg = make_fixtures.tiny_config(0, 1, 0)
+        rng = np.random.default_rng(9)
+        data = TrainerTest.toy_data(9, cfg, rng)
+        data["mel"][0][:] = np.log(1e-5)  # the floor (silence) and a peak must survive
+        data["mel"][1][0, 0] = 1.1
+        ids = ["LJ%03d-0001" % k for k in range(9)]
+        with tempfile.TemporaryDirectory() as tmp:
+            # about 300 mel values a shard: several shards of a few utterances
+            paths = remote.write_pack(tmp, ids, data, shard_mb=0.0002, jobs=2,
+                                      log=lambda *a: None)
+            self.assertGreater(len(paths), 2)
+            got_ids, got = remote.read_pack(tmp)
+        self.assertEqual(got_ids, ids)
+        for k in range(9):
+            np.testing.assert_array_equal(got["ids"][k], data["ids"][k])
+            np.testing.assert_array_equal(got["frames"][k], data["frames"][k])
+            np.testing.assert_array_equal(got["f0"][k], data["f0"][k])  # F0 kept exact
+            self.assertEqual(got["mel"][k].dtype, np.float32)
+            # 8-bit mel: within half a quantisation step everywhere
+            err = np.abs(got["mel"][k] - data["mel"][k]).max()
+            self.assertLessEqual(err, (remote.MEL_HI - remote.MEL_LO) / 255 / 2 + 1e-5)
+        self.assertEqual(got["audio"], [None] * 9)  # no audio packed
+        with tempfile.TemporaryDirectory() as tmp:
+            with self.assertRaises(FileNotFoundError):
+                remote.read_pack(tmp)
+
+    def test_audio_pack_is_exact_and_bounded(self):
+        from myna import remote
+        cfg = make_fixtures.tiny_config(0, 1, 0)
+        data = TrainerTest.toy_data(6, cfg, np.random.default_rng(3))
+        rng = np.random.default_rng(8)
+        pcm = [rng.integers(-32768, 32768, 4000).astype(np.int16) for _ in range(6)]
+        pcm[0][:2] = [32767, -32768]  # the largest jump wraps around in int16 differences
+        data["audio"] = [x.astype(np.float32) / 32768.0 for x in pcm]
+        ids = ["LJ001-%04d" % k for k in range(6)]
+        with tempfile.TemporaryDirectory() as tmp:
+            remote.write_pack(tmp, ids, data, log=lambda *a: None)
+            # white noise hardly compresses: ~8 kB an utterance, so 0.02 MB holds 2 or 3
+            n = remote.write_audio_pack(tmp, ids, data["audio"], mb=0.02, shard_mb=0.01,
+                                        log=lambda *a: None)
+            self.assertTrue(2 <= n <= 3, n)
+            _, got = remote.read_pack(tmp)
+        for k in range(6):
+            if k < n:
+                np.testing.assert_array_equal(got["audio"][k], data["audio"][k])
+            else:
+                self.assertIsNone(got["audio"][k])
+
+    def test_portable_checkpoint_resumes_training_identically(self):
+        """A checkpoint converted to numpy + JSON and back resumes exactly where the original
+        would: same weights, optimiser moments, step and histories."""
+        from myna import remote
+        from myna.trainer import train_acoustic
+        cfg = make_fixtures.tiny_config(0, 1, 0)
+        data = TrainerTest.toy_data(8, cfg, np.random.default_rng(2))
+        with tempfile.TemporaryDirectory() as tmp:
+            a, b = os.path.join(tmp, "a.pt"), os.path.join(tmp, "b.pt")
+            torch.manual_seed(0)
+            train_acoustic(cfg, data, a, steps=6, batch=4, log=lambda *x: None, val=data,
+                           val_every=3)
+            remote.checkpoint_to_portable(a, os.path.join(tmp, "a.npz"))
+            remote.portable_to_checkpoint(os.path.join(tmp, "a.npz"), b)
+            ca, cb = torch.load(a), torch.load(b)
+            self.assertEqual(cb["step"], 6)
+            self.assertEqual([list(h) for h in ca["val"]], cb["val"])
+            self.assertEqual(len(cb["history"]), 6)
+            for key in ca["model"]:
+                self.assertTrue(torch.equal(ca["model"][key], cb["model"][key]), key)
+            for runs in (a, b):
+                torch.manual_seed(1)
+                train_acoustic(cfg, data, runs, steps=9, batch=4, log=lambda *x: None)
+            ca, cb = torch.load(a), torch.load(b)
+            for key in ca["model"]:
+                np.testing.assert_allclose(ca["model"][key].numpy(), cb["model"][key].numpy(),
+                                           atol=1e-6, err_msg=key)
+
+    def test_anneal_falls_linearly_over_the_last_steps(self):
+        from myna.trainer import _anneal
+        self.assertEqual(_anneal(10, 100, 0), 1.0)  # off
+        self.assertEqual(_anneal(50, 100, 40), 1.0)  # before the last 40 updates
+        self.assertAlmostEqual(_anneal(80, 100, 40), 0.5)
+        self.assertAlmostEqual(_anneal(99, 100, 40), 1 / 40)  # the last update
+        self.assertEqual(_anneal(100, 100, 40), 0.0)
+
+
 class FixturesTest(unittest.TestCase):
     def test_fixtures_are_current(self):
         """Regenerating gives the checked-in fixtures (within float noise), and the checked-in

@@ -14,8 +14,8 @@ def masked_mean(x, mask):
 def acoustic_loss(out, mel, lf0, voiced, frames, n_ids, n_frames):
     """out: AcousticModel output (teacher forced); mel [B][F][n_mels], lf0 [B][F] normalised,
     voiced [B][F] bool, frames [B][N] targets. Returns (total, dict of parts)."""
-    fmask = torch.arange(mel.shape[1])[None, :] < n_frames[:, None]
-    imask = torch.arange(frames.shape[1])[None, :] < n_ids[:, None]
+    fmask = torch.arange(mel.shape[1], device=mel.device)[None, :] < n_frames[:, None]
+    imask = torch.arange(frames.shape[1], device=frames.device)[None, :] < n_ids[:, None]
     parts = {}
     for key in ("mel0", "mel"):
         d = out[key] - mel

@@ -19,7 +19,7 @@ def load_checkpoint(path, model, opt=None):
     """Resumes from path if it exists: (step, last loss, training seconds, loss history,
     held-out history). Without opt only the weights are loaded (export)."""
     if os.path.exists(path):
-        ck = torch.load(path)
+        ck = torch.load(path, map_location="cpu")
         model.load_state_dict(ck["model"])
         if opt is not None:
             opt.load_state_dict(ck["opt"])
@@ -30,7 +30,7 @@ def load_checkpoint(path, model, opt=None):
 
 def checkpoint_step(path):
     """The step a checkpoint reached (0 if there is none), without building its model."""
-    return torch.load(path)["step"] if os.path.exists(path) else 0
+    return torch.load(path, map_location="cpu")["step"] if os.path.exists(path) else 0
 
 
 def save_checkpoint(path, model, opt, step, loss, seconds, history, **extra):
@@ -76,6 +76,11 @@ def _lr(step, peak, warmup=200):
     return peak * (warmup / (step + 1)) ** 0.5
 
 
+def _anneal(step, steps, anneal):
+    """Factor on the rate: 1, then linearly down to 0 over the last `anneal` steps."""
+    return min(1.0, max(0.0, (steps - step) / anneal)) if anneal > 0 else 1.0
+
+
 def _update(model, opt, loss, lr):
     """One optimiser step at learning rate lr, gradients clipped to norm 1."""
     for g in opt.param_groups:
@@ -86,13 +91,13 @@ def _update(model, opt, loss, lr):
     opt.step()
 
 
-def acoustic_batch_loss(model, cfg, data, idx):
+def acoustic_batch_loss(model, cfg, data, idx, device="cpu"):
     """Teacher-forced loss of the utterances idx: (total, dict of parts)."""
-    ids = pad([data["ids"][i] for i in idx], np.int64)
-    frames = pad([data["frames"][i] for i in idx], np.int64)
-    n_ids = torch.tensor([len(data["ids"][i]) for i in idx])
-    mel = pad([data["mel"][i] for i in idx], np.float32)
-    f0 = pad([data["f0"][i] for i in idx], np.float32)
+    ids = pad([data["ids"][i] for i in idx], np.int64).to(device)
+    frames = pad([data["frames"][i] for i in idx], np.int64).to(device)
+    n_ids = torch.tensor([len(data["ids"][i]) for i in idx], device=device)
+    mel = pad([data["mel"][i] for i in idx], np.float32).to(device)
+    f0 = pad([data["f0"][i] for i in idx], np.float32).to(device)
     out = model(ids, n_ids=n_ids, frames=frames)
     t_len = out["mel"].shape[1]
     mel, f0 = mel[:, :t_len], f0[:, :t_len]
@@ -101,7 +106,7 @@ def acoustic_batch_loss(model, cfg, data, idx):
     return acoustic_loss(out, mel, lf0, voiced, frames, n_ids, out["n_frames"])
 
 
-def acoustic_validation(model, cfg, data, batch=16):
+def acoustic_validation(model, cfg, data, batch=16, device="cpu"):
     """Mean teacher-forced loss parts over every utterance of data, in eval mode (no dropout,
     running batch-norm statistics), batches weighted by their size."""
     was_training = model.training
@@ -112,7 +117,7 @@ def acoustic_validation(model, cfg, data, batch=16):
     with torch.no_grad():
         for k in range(0, n, batch):
             idx = order[k:k + batch]
-            _, parts = acoustic_batch_loss(model, cfg, data, idx)
+            _, parts = acoustic_batch_loss(model, cfg, data, idx, device)
             for key, v in parts.items():
                 sums[key] = sums.get(key, 0.0) + float(v) * len(idx)
     model.train(was_training)
@@ -125,42 +130,48 @@ def _parts_text(parts):
 
 
 def train_acoustic(cfg, data, ckpt, steps, minutes=None, batch=16, lr=2e-3, log=print,
-                   every=25, val=None, val_every=200):
+                   every=25, val=None, val_every=200, device="cpu", save_every_s=0.0,
+                   anneal=0):
     """val: held-out utterances (same layout as data) whose loss is logged every val_every
-    steps and at the end, and kept in the checkpoint ("val": [(step, parts)])."""
-    model = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    steps and at the end, and kept in the checkpoint ("val": [(step, parts)]). The checkpoint
+    is written at the log points at most every save_every_s seconds (fast devices log more
+    often than a 13 MB file is worth writing) and at the end. anneal > 0: the rate falls
+    linearly to zero over the last `anneal` steps before `steps` (a final phase)."""
+    model = AcousticModel(cfg.acoustic, cfg.audio.n_mels).to(device)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)  # loading moves its state to device
     step, loss_v, seconds, history, val_history = load_checkpoint(ckpt, model, opt)
     budget, t0 = Budget(steps, minutes), time.time()
     rng = np.random.default_rng(step)
     it = length_batches(rng, [len(m) for m in data["mel"]], batch)
     model.train()
+    saved = t0
     while budget.more(step):
-        loss, parts = acoustic_batch_loss(model, cfg, data, next(it))
-        _update(model, opt, loss, _lr(step, lr))
+        loss, parts = acoustic_batch_loss(model, cfg, data, next(it), device)
+        _update(model, opt, loss, _lr(step, lr) * _anneal(step, steps, anneal))
         step += 1
         loss_v = float(loss)
         history.append((step, {k: float(v) for k, v in parts.items()}))
         last = not budget.more(step)
         if val is not None and (step % val_every == 0 or last):
-            v_loss, v_parts = acoustic_validation(model, cfg, val, batch)
+            v_loss, v_parts = acoustic_validation(model, cfg, val, batch, device)
             val_history.append((step, v_parts))
             log("acoustic step %d held-out loss %.3f (%s) on %d utterances" % (
                 step, v_loss, _parts_text(v_parts), len(val["ids"])))
         if step % every == 0 or last:
             log("acoustic step %d loss %.3f (%s)" % (step, loss_v, _parts_text(parts)))
-            save_checkpoint(ckpt, model, opt, step, loss_v, seconds + time.time() - t0,
-                            history, val=val_history)
+            if last or time.time() - saved >= save_every_s:
+                save_checkpoint(ckpt, model, opt, step, loss_v, seconds + time.time() - t0,
+                                history, val=val_history)
+                saved = time.time()
     model.eval()
     return model, step, loss_v, seconds + time.time() - t0, history
 
 
 def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3, log=print,
-                  every=25):
-    model = Vocoder(cfg.vocoder, cfg.audio)
+                  every=25, device="cpu", save_every_s=0.0):
+    model = Vocoder(cfg.vocoder, cfg.audio).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     step, loss_v, seconds, history, _ = load_checkpoint(ckpt, model, opt)
-    budget, t0 = Budget(steps, minutes), time.time()
     v, hop = cfg.vocoder, cfg.audio.hop
     t1 = time.time()
     flat = v.envelope_passes > 0
@@ -170,9 +181,11 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
                                          flat=flat, exact=False))
             for f0, mel in zip(data["f0"], data["mel"])]
     log("vocoder sources for %d utterances in %.0f s" % (len(excs), time.time() - t1))
+    budget, t0 = Budget(steps, minutes), time.time()  # minutes of training, sources aside
     usable = [i for i, m in enumerate(data["mel"]) if len(m) >= seg]
     rng = np.random.default_rng(1000 + step)
     model.train()
+    saved = t0
     while budget.more(step):
         mels, es, ys = [], [], []
         for i in rng.choice(usable, size=batch):
@@ -180,15 +193,19 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
             mels.append(data["mel"][i][s:s + seg])
             es.append(excs[i][s * hop:(s + seg) * hop])
             ys.append(data["audio"][i][s * hop:(s + seg) * hop])
-        y = model(torch.from_numpy(np.stack(mels)), torch.from_numpy(np.stack(es)), shaped=True)
-        loss = stft_loss(y, torch.from_numpy(np.stack(ys)))
+        y = model(torch.from_numpy(np.stack(mels)).to(device),
+                  torch.from_numpy(np.stack(es)).to(device), shaped=True)
+        loss = stft_loss(y, torch.from_numpy(np.stack(ys)).to(device))
         _update(model, opt, loss, _lr(step, lr))
         step += 1
         loss_v = float(loss)
         history.append((step, {"stft": loss_v}))
-        if step % every == 0 or not budget.more(step):
+        last = not budget.more(step)
+        if step % every == 0 or last:
             log("vocoder step %d loss %.3f" % (step, loss_v))
-            save_checkpoint(ckpt, model, opt, step, loss_v, seconds + time.time() - t0,
-                            history)
+            if last or time.time() - saved >= save_every_s:
+                save_checkpoint(ckpt, model, opt, step, loss_v, seconds + time.time() - t0,
+                                history)
+                saved = time.time()
     model.eval()
     return model, step, loss_v, seconds + time.time() - t0, history
