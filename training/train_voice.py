@@ -211,15 +211,18 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
 - Alignment: Viterbi-EM HMM in Myna's symbols ({align_iter} iterations); zero-length share of
   timed symbols {zero_all:.1%} (word breaks and punctuation may be 0 frames: {zero_opt:.1%} of
   them are), phonemes at the 2-frame minimum {at_min:.1%}.
-- Acoustic model: {ac_steps} steps (batch {ac_batch}), final loss {ac_loss:.3f} ({ac_parts}).{held}
+- Acoustic model: {ac_steps} steps, final loss {ac_loss:.3f} ({ac_parts}).{held}
+  Runs: {ac_runs}.
 - Vocoder: the source is harmonics of F0 plus noise given the mel envelope ({passes} shaping
-  passes); the WaveNet learns a correction to it: {voc_steps} steps (batch {voc_batch} x
-  {voc_seg} frames), final multi-resolution STFT loss {voc_loss:.3f}.{gta}
-- Training time: {ac_min:.0f} min acoustic + {voc_min:.0f} min vocoder, side by side on a 2-core
-  CPU machine, plus corpus rendering, features and {align_min:.0f} min of alignment.
-- Weights: int8 per output channel for the hidden layers, f32 for first and last layers.
+  passes); the WaveNet learns a correction to it: {voc_steps} steps on crops of {voc_seg}
+  frames, final multi-resolution STFT loss {voc_loss:.3f}. Runs: {voc_runs}.{gta}
+- Training time: {ac_min:.0f} min acoustic + {voc_min:.0f} min vocoder (devices in the runs),
+  plus corpus rendering, features and {align_min:.0f} min of alignment.
+- Weights: {weights}.
 - Reproduce: `/usr/bin/python3 training/train_voice.py --myna build/app/cli/myna --out {out}
-  --preset {preset} --acoustic-steps {ac_steps} --vocoder-steps {voc_first}`{gta_cmd}.
+  --preset {preset}` trains from scratch; each run above is one invocation with
+  `--acoustic-steps` / `--vocoder-steps` at its last step and its batch (`--stage pack`, then
+  `--pack DIR --device cuda` for runs on a GPU){gta_cmd}.
 
 ## Measured quality
 {quality}
@@ -251,7 +254,24 @@ def gta_command(phases, voc_step):
     ends = [g["vocoder_step"] for g in phases[1:]] + [voc_step]
     runs = ", ".join("`--stage vocoder --gta --vocoder-steps %d` with the acoustic model at "
                      "step %d" % (end, g["acoustic_step"]) for g, end in zip(phases, ends))
-    return ", then %s, then `--stage export`" % runs
+    return "; the vocoder's GTA phases: %s; then `--stage export`" % runs
+
+
+def runs_text(runs):
+    """The checkpoint's run records, one clause each."""
+    if not runs:
+        return "not recorded"
+
+    def utterances(r):
+        u = r["utterances"]
+        return "{:,}".format(u) if isinstance(u, int) else u
+
+    return "; ".join(
+        "steps {:,}-{:,}, batch {}, {} utterances, {}, {:.0f} min{}".format(
+            r["start"], r["end"], r["batch"], utterances(r), r["device"], r["minutes"],
+            ", rate annealed to 0 over the last {:,}".format(r["anneal"]) if r.get("anneal")
+            else "")
+        for r in runs)
 
 
 def parts_text(parts):
@@ -263,8 +283,9 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
     ac = AcousticModel(cfg.acoustic, cfg.audio.n_mels)
     voc = Vocoder(cfg.vocoder, cfg.audio)
     ac_path = os.path.join(args.work, "acoustic.pt")
-    ac_step, ac_loss, ac_sec, ac_hist, val = load_checkpoint(ac_path, ac)
-    voc_step, voc_loss, voc_sec, _, _ = load_checkpoint(os.path.join(args.work, "vocoder.pt"), voc)
+    ac_step, ac_loss, ac_sec, ac_hist, val, ac_runs = load_checkpoint(ac_path, ac)
+    voc_step, voc_loss, voc_sec, _, _, voc_runs = load_checkpoint(
+        os.path.join(args.work, "vocoder.pt"), voc)
     ac.eval()
     voc.eval()
     # Look at a prediction next to its target (teacher-forced and with predicted durations).
@@ -297,13 +318,15 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
         zero_opt=align_report.get("zero_share", {}).get("optional", 0),
         at_min=align_report.get("phoneme_at_minimum_share", 0),
         align_min=align_report.get("seconds", 0) / 60, ac_steps=ac_step,
-        ac_batch=args.batch, ac_loss=ac_loss, ac_parts=parts, held=held, voc_steps=voc_step,
-        voc_batch=args.voc_batch, voc_seg=args.voc_seg, voc_loss=voc_loss, ac_min=ac_sec / 60,
+        ac_runs=runs_text(ac_runs), ac_loss=ac_loss, ac_parts=parts, held=held,
+        voc_steps=voc_step, voc_runs=runs_text(voc_runs), voc_seg=args.voc_seg,
+        voc_loss=voc_loss, ac_min=ac_sec / 60,
+        weights="f32" if args.f32 else
+                "int8 per output channel for the hidden layers, f32 for first and last layers",
         passes=cfg.vocoder.envelope_passes, gta=gta_note(gta),
-        voc_first=gta[0]["vocoder_step"] if gta else voc_step,
         gta_cmd=gta_command(gta, voc_step),
         voc_min=voc_sec / 60, out=args.out, quality=quality)
-    export_voice(args.out, cfg, ac, voc, symbols, ["slt"], int8=True, name=args.name,
+    export_voice(args.out, cfg, ac, voc, symbols, ["slt"], int8=not args.f32, name=args.name,
                  language="en-us", license="see model card (distilled from festvox-us-slt-hts)",
                  model_card=card, description="Myna US English female (distilled from HTS slt)")
     with open(os.path.splitext(args.out)[0] + ".md", "w") as f:
@@ -418,6 +441,8 @@ def main():
     ap.add_argument("--gta", action="store_true",
                     help="train the vocoder on the acoustic model's teacher-forced mels")
     ap.add_argument("--smoke", action="store_true", help="tiny corpus and few steps (CI)")
+    ap.add_argument("--f32", action="store_true",
+                    help="export f32 weights instead of int8 (to measure what int8 costs)")
     ap.add_argument("--device", default="cpu", help="torch device of the acoustic stage")
     ap.add_argument("--save-every", type=float, default=0.0, metavar="S",
                     help="write the acoustic checkpoint at most every S seconds")

@@ -63,6 +63,7 @@ class RecipeSmoke(unittest.TestCase):
         self.assertIn("en_US-myna", info.stdout)
         card = open(os.path.splitext(self.voice)[0] + ".md").read()
         self.assertIn("30 steps", card)  # the smoke's step count reached the model card
+        self.assertRegex(card, r"Runs: steps 0-30, batch 4, \d+ utterances, cpu")  # one run
 
     def test_2_alignment_is_sane(self):
         work = os.path.join(self.tmp, "work")
@@ -154,7 +155,12 @@ class RecipeSmoke(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr[-3000:])
         self.assertIn("acoustic step 34", p.stdout)  # "imported ...: acoustic step 34"
         self.assertIn("vocoder step 33", p.stdout)
-        self.assertIn("34 steps", open(os.path.splitext(voice)[0] + ".md").read())
+        card = open(os.path.splitext(voice)[0] + ".md").read()
+        self.assertIn("34 steps", card)
+        # the acoustic model's two runs: here, then from the pack with its own batch and anneal
+        self.assertRegex(card, r"steps 0-30, batch 4, \d+ utterances, cpu, \d threads?, \d+ min; "
+                               r"steps 30-34, batch 4, \d+ utterances, cpu, 1 thread, \d+ min, "
+                               r"rate annealed to 0 over the last 2")
         wav = os.path.join(self.tmp, "far.wav")
         p = subprocess.run([MYNA, "-v", voice, "--backend", "cpu", "-q", "-o", wav, "Hello."],
                            capture_output=True, text=True)

@@ -4,6 +4,7 @@ wall-clock minutes (whichever comes first), so a run can be split over short ses
 `data` is a dict of equally long sequences: ids [N] int64, frames [N] int64 (target
 durations), mel [F][n_mels], f0 [F] Hz, audio [F*hop] float32.
 """
+import collections
 import os
 import time
 
@@ -15,17 +16,44 @@ from .losses import acoustic_loss, stft_loss
 from .models import AcousticModel, Vocoder
 
 
+Checkpoint = collections.namedtuple("Checkpoint", "step loss seconds history val runs")
+
+
 def load_checkpoint(path, model, opt=None):
-    """Resumes from path if it exists: (step, last loss, training seconds, loss history,
-    held-out history). Without opt only the weights are loaded (export)."""
+    """Resumes from path if it exists. Without opt only the weights are loaded (export).
+    runs: one record per training run (steps, batch, corpus size, device, time), for the
+    model card."""
     if os.path.exists(path):
         ck = torch.load(path, map_location="cpu")
         model.load_state_dict(ck["model"])
         if opt is not None:
             opt.load_state_dict(ck["opt"])
-        return (ck["step"], ck["loss"], ck.get("seconds", 0.0), ck.get("history", []),
-                ck.get("val", []))
-    return 0, float("nan"), 0.0, [], []
+        return Checkpoint(ck["step"], ck["loss"], ck.get("seconds", 0.0), ck.get("history", []),
+                          ck.get("val", []), ck.get("runs", []))
+    return Checkpoint(0, float("nan"), 0.0, [], [], [])
+
+
+def device_name(device):
+    d = torch.device(device)
+    if d.type == "cuda":
+        return torch.cuda.get_device_name(d)
+    n = torch.get_num_threads()
+    return "%s, %d thread%s" % (d.type, n, "" if n == 1 else "s")
+
+
+class RunRecord:
+    """This run's entry in the checkpoint's run list (added once it has made a step)."""
+
+    def __init__(self, previous, step, batch, n_utterances, device, anneal=0):
+        self.previous, self.t0 = list(previous), time.time()
+        self.run = {"start": step, "end": step, "batch": batch, "utterances": n_utterances,
+                    "device": device_name(device), "minutes": 0.0}
+        if anneal:
+            self.run["anneal"] = anneal
+
+    def runs(self, step):
+        self.run.update(end=step, minutes=round((time.time() - self.t0) / 60.0, 2))
+        return self.previous + ([dict(self.run)] if step > self.run["start"] else [])
 
 
 def checkpoint_step(path):
@@ -139,7 +167,8 @@ def train_acoustic(cfg, data, ckpt, steps, minutes=None, batch=16, lr=2e-3, log=
     linearly to zero over the last `anneal` steps before `steps` (a final phase)."""
     model = AcousticModel(cfg.acoustic, cfg.audio.n_mels).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)  # loading moves its state to device
-    step, loss_v, seconds, history, val_history = load_checkpoint(ckpt, model, opt)
+    step, loss_v, seconds, history, val_history, runs = load_checkpoint(ckpt, model, opt)
+    record = RunRecord(runs, step, batch, len(data["ids"]), device, anneal)
     budget, t0 = Budget(steps, minutes), time.time()
     rng = np.random.default_rng(step)
     it = length_batches(rng, [len(m) for m in data["mel"]], batch)
@@ -149,7 +178,7 @@ def train_acoustic(cfg, data, ckpt, steps, minutes=None, batch=16, lr=2e-3, log=
         loss, parts = acoustic_batch_loss(model, cfg, data, next(it), device)
         _update(model, opt, loss, _lr(step, lr) * _anneal(step, steps, anneal))
         step += 1
-        loss_v = float(loss)
+        loss_v = loss.item()
         history.append((step, {k: float(v) for k, v in parts.items()}))
         last = not budget.more(step)
         if val is not None and (step % val_every == 0 or last):
@@ -161,7 +190,7 @@ def train_acoustic(cfg, data, ckpt, steps, minutes=None, batch=16, lr=2e-3, log=
             log("acoustic step %d loss %.3f (%s)" % (step, loss_v, _parts_text(parts)))
             if last or time.time() - saved >= save_every_s:
                 save_checkpoint(ckpt, model, opt, step, loss_v, seconds + time.time() - t0,
-                                history, val=val_history)
+                                history, val=val_history, runs=record.runs(step))
                 saved = time.time()
     model.eval()
     return model, step, loss_v, seconds + time.time() - t0, history
@@ -171,7 +200,7 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
                   every=25, device="cpu", save_every_s=0.0):
     model = Vocoder(cfg.vocoder, cfg.audio).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    step, loss_v, seconds, history, _ = load_checkpoint(ckpt, model, opt)
+    step, loss_v, seconds, history, _, runs = load_checkpoint(ckpt, model, opt)
     v, hop = cfg.vocoder, cfg.audio.hop
     t1 = time.time()
     flat = v.envelope_passes > 0
@@ -182,6 +211,7 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
             for f0, mel in zip(data["f0"], data["mel"])]
     log("vocoder sources for %d utterances in %.0f s" % (len(excs), time.time() - t1))
     budget, t0 = Budget(steps, minutes), time.time()  # minutes of training, sources aside
+    record = RunRecord(runs, step, batch, len(data["mel"]), device)
     usable = [i for i, m in enumerate(data["mel"]) if len(m) >= seg]
     rng = np.random.default_rng(1000 + step)
     model.train()
@@ -198,14 +228,14 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
         loss = stft_loss(y, torch.from_numpy(np.stack(ys)).to(device))
         _update(model, opt, loss, _lr(step, lr))
         step += 1
-        loss_v = float(loss)
+        loss_v = loss.item()
         history.append((step, {"stft": loss_v}))
         last = not budget.more(step)
         if step % every == 0 or last:
             log("vocoder step %d loss %.3f" % (step, loss_v))
             if last or time.time() - saved >= save_every_s:
                 save_checkpoint(ckpt, model, opt, step, loss_v, seconds + time.time() - t0,
-                                history)
+                                history, runs=record.runs(step))
                 saved = time.time()
     model.eval()
     return model, step, loss_v, seconds + time.time() - t0, history
