@@ -262,12 +262,12 @@ def runs_text(runs):
     if not runs:
         return "not recorded"
 
-    def utterances(r):
+    def utterances(r):  # a count, or a description of a corpus that grew during the run
         u = r["utterances"]
-        return "{:,}".format(u) if isinstance(u, int) else u
+        return "{:,} utterances".format(u) if isinstance(u, int) else u
 
     return "; ".join(
-        "steps {:,}-{:,}, batch {}, {} utterances, {}, {:.0f} min{}".format(
+        "steps {:,}-{:,}, batch {}, {}, {}, {:.0f} min{}".format(
             r["start"], r["end"], r["batch"], utterances(r), r["device"], r["minutes"],
             ", rate annealed to 0 over the last {:,}".format(r["anneal"]) if r.get("anneal")
             else "")
