@@ -1,5 +1,5 @@
-"""Acoustic training on another machine: one with an accelerator, a different torch and no
-access to this machine's feature cache, reached by copying a few files of bounded size.
+"""Training on another machine: one with an accelerator, a different torch and no access
+to this machine's feature cache, reached by copying a few files of bounded size.
 
 - The training data (symbols, durations, mel, F0) is packed into compressed shards of about
   `shard_mb` each. The mel is quantised to 8 bits over [MEL_LO, MEL_HI] (error at most
