@@ -9,8 +9,9 @@ Stages, each resumable and skipped when its output exists (all under --work):
   acoustic  acoustic model, teacher-forced durations           (checkpoint acoustic.pt)
   vocoder   vocoder on the teacher's mel and F0                 (checkpoint vocoder.pt)
   export    int8 voice file + model card + spectrogram plots
-  pack      (on request) the acoustic training data, config and checkpoint as a few compressed
-            files of bounded size, for training on another machine (myna/remote.py)
+  pack      (on request) the training data, teacher audio for the vocoder, config and both
+            checkpoints as a few compressed files of bounded size, for training on another
+            machine (myna/remote.py)
 
     /usr/bin/python3 training/train_voice.py --myna build/app/cli/myna \\
         --out voices/en_US-myna.myna [--preset small] [--acoustic-steps N] [--vocoder-steps N]
@@ -28,6 +29,7 @@ processes at once (`--stage acoustic` and `--stage vocoder`, one thread each), t
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -342,8 +344,7 @@ def copy_files(src_dir, dst_dir, names, overwrite):
     for name in names:
         src, dst = os.path.join(src_dir, name), os.path.join(dst_dir, name)
         if os.path.exists(src) and (overwrite or not os.path.exists(dst)):
-            with open(src) as f, open(dst, "w") as g:
-                g.write(f.read())
+            shutil.copyfile(src, dst)
 
 
 def stage_pack(args, cfg, ids, data):
@@ -361,8 +362,8 @@ def stage_pack(args, cfg, ids, data):
     for net in NETWORKS:
         ckpt = os.path.join(args.work, net + ".pt")
         if os.path.exists(ckpt):
-            checkpoint_to_portable(ckpt, os.path.join(args.pack, net + ".npz"))
-            log("pack: %s checkpoint at step %d" % (net, checkpoint_step(ckpt)))
+            step = checkpoint_to_portable(ckpt, os.path.join(args.pack, net + ".npz"))
+            log("pack: %s checkpoint at step %d" % (net, step))
 
 
 def packed_training(args):
@@ -387,9 +388,8 @@ def import_checkpoints(args):
         net = next((n for n in NETWORKS if os.path.basename(path).startswith(n)), None)
         if net is None:
             raise SystemExit("--import %s: the name must start with acoustic or vocoder" % path)
-        ckpt = os.path.join(args.work, net + ".pt")
-        portable_to_checkpoint(path, ckpt)
-        log("imported %s: %s step %d" % (path, net, checkpoint_step(ckpt)))
+        step = portable_to_checkpoint(path, os.path.join(args.work, net + ".pt"))
+        log("imported %s: %s step %d" % (path, net, step))
 
 
 def train_acoustic_stage(args, cfg, ids, data):
@@ -443,9 +443,9 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="tiny corpus and few steps (CI)")
     ap.add_argument("--f32", action="store_true",
                     help="export f32 weights instead of int8 (to measure what int8 costs)")
-    ap.add_argument("--device", default="cpu", help="torch device of the acoustic stage")
+    ap.add_argument("--device", default="cpu", help="torch device of the training stages")
     ap.add_argument("--save-every", type=float, default=0.0, metavar="S",
-                    help="write the acoustic checkpoint at most every S seconds")
+                    help="write a training stage's checkpoint at most every S seconds")
     ap.add_argument("--anneal", type=int, default=0, metavar="N",
                     help="the acoustic rate falls to zero over the last N of --acoustic-steps")
     ap.add_argument("--pack", metavar="DIR",

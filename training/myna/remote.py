@@ -80,25 +80,14 @@ def write_pack(out_dir, utt_ids, data, shard_mb=40, jobs=1, log=print):
     work = [(os.path.join(out_dir, "shard-%03d.npz.xz" % k), [utt_ids[i] for i in g],
              *([data[key][i] for i in g] for key in ("ids", "frames", "mel", "f0")))
             for k, g in enumerate(groups)]
-    with multiprocessing.Pool(jobs) if jobs > 1 else _Serial() as pool:
-        done = pool.map(_write_shard, work)
+    if jobs > 1:
+        with multiprocessing.Pool(jobs) as pool:
+            done = pool.map(_write_shard, work)
+    else:
+        done = [_write_shard(job) for job in work]
     for path, n in done:
         log("pack: %s, %d utterances, %.1f MB" % (path, n, os.path.getsize(path) / 1e6))
     return [path for path, _ in done]
-
-
-class _Serial:
-    """multiprocessing.Pool's map in this process."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    @staticmethod
-    def map(fn, items):
-        return [fn(x) for x in items]
 
 
 def read_pack(pack_dir):
@@ -187,16 +176,19 @@ def _unflatten(obj, arrays):
 
 
 def checkpoint_to_portable(ckpt_path, out_path):
-    """A torch checkpoint -> one .npz (arrays + a JSON tree), readable by any torch."""
+    """A torch checkpoint -> one .npz (arrays + a JSON tree), readable by any torch.
+    Returns the checkpoint's step."""
     ck = torch.load(ckpt_path, map_location="cpu")
     arrays = {}
     tree = _flatten(ck, arrays)
     np.savez_compressed(out_path, __tree__=np.array(json.dumps(tree)), **arrays)
+    return ck["step"]
 
 
 def portable_to_checkpoint(npz_path, ckpt_path):
-    """Inverse of checkpoint_to_portable (tuples come back as lists)."""
+    """Inverse of checkpoint_to_portable (tuples come back as lists); returns the step."""
     z = np.load(npz_path)
     ck = _unflatten(json.loads(str(z["__tree__"])), z)
     torch.save(ck, ckpt_path + ".tmp")
     os.replace(ckpt_path + ".tmp", ckpt_path)
+    return ck["step"]
