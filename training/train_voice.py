@@ -5,7 +5,9 @@ Myna's acoustic model and vocoder, from text to an int8 voice file.
 Stages, each resumable and skipped when its output exists (all under --work):
   corpus    teacher renderings of LJ Speech text, never LJ050 (render_corpus.py), --hours
   features  phoneme symbols from the C front end (`myna --phonemes`), log-mel, F0, audio
-  align     Viterbi-EM forced alignment in Myna's symbols -> durations; sanity figures + PNGs
+  align     durations per symbol: festival's own phone timings matched to Myna's symbols
+            (--durations teacher, myna/teacher_timing.py), or Viterbi-EM forced alignment of
+            the audio (--durations aligner); sanity figures + PNGs
   acoustic  acoustic model, teacher-forced durations           (checkpoint acoustic.pt)
   vocoder   vocoder on the teacher's mel and F0                 (checkpoint vocoder.pt)
   export    int8 voice file + model card + spectrogram plots
@@ -41,6 +43,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from myna import plots  # noqa: E402
+from myna import teacher_timing  # noqa: E402
 from myna.align import Aligner, normalise, sanity  # noqa: E402
 from myna.config import VoiceConfig  # noqa: E402
 from myna.corpus import build_features, inventory, lj_texts, load_features  # noqa: E402
@@ -116,28 +119,86 @@ def corpus_tables(args, ids):
 
 
 def stage_align(args, symbols, utts):
-    path = os.path.join(args.work, "align.npz")
-    if os.path.exists(path):
-        z = np.load(path, allow_pickle=True)
-        if list(z["ids"]) == [u["id"] for u in utts]:
-            return list(z["frames"])
+    """Durations per symbol of every utterance, and the report the model card quotes."""
+    if args.durations == "teacher":
+        return teacher_durations(args, symbols, utts)
+    return aligner_durations(args, symbols, utts)
+
+
+def cached_durations(work, name, utts):
+    """(durations, report) from work/name.npz and .json when they are for these utterances."""
+    path = os.path.join(work, name + ".npz")
+    if not os.path.exists(path):
+        return None
+    z = np.load(path, allow_pickle=True)
+    if list(z["ids"]) != [u["id"] for u in utts]:
+        return None
+    report_path = os.path.join(work, name + ".json")
+    return list(z["frames"]), json.load(open(report_path)) if os.path.exists(report_path) else {}
+
+
+def store_durations(args, name, utts, durs, report, plot_prefix):
+    log("%s:" % name, json.dumps(report))
+    json.dump(report, open(os.path.join(args.work, name + ".json"), "w"), indent=1)
+    os.makedirs(os.path.join(args.work, "plots"), exist_ok=True)
+    for k in range(min(4, len(utts))):
+        i = k * len(utts) // 4
+        plots.save_alignment(
+            os.path.join(args.work, "plots", "%s_%s.png" % (plot_prefix, utts[i]["id"])),
+            utts[i]["mel"], utts[i]["symbols"], durs[i], utts[i]["text"][:90])
+    np.savez(os.path.join(args.work, name + ".npz"), ids=np.array([u["id"] for u in utts]),
+             frames=np.array(durs, dtype=object))
+
+
+def aligner_durations(args, symbols, utts):
+    cached = cached_durations(args.work, "align", utts)
+    if cached:
+        return cached
     t0 = time.time()
     mels = normalise([u["mel"] for u in utts])
     aligner = Aligner(symbols, mels[0].shape[1])
     durs, history = aligner.fit([(u["symbols"], m) for u, m in zip(utts, mels)], log=log)
     report = sanity([u["symbols"] for u in utts], durs)
-    report.update(iterations=len(history), log_likelihood=history,
+    report.update(method="aligner", iterations=len(history), log_likelihood=history,
                   seconds=round(time.time() - t0, 1), utterances=len(utts))
-    log("align:", json.dumps(report))
-    json.dump(report, open(os.path.join(args.work, "align.json"), "w"), indent=1)
-    os.makedirs(os.path.join(args.work, "plots"), exist_ok=True)
-    for k in range(min(4, len(utts))):
-        u = utts[k * len(utts) // 4]
-        plots.save_alignment(os.path.join(args.work, "plots", "align_%s.png" % u["id"]),
-                             u["mel"], u["symbols"], durs[k * len(utts) // 4], u["text"][:90])
-    np.savez(path, ids=np.array([u["id"] for u in utts]),
-             frames=np.array(durs, dtype=object))
-    return durs
+    store_durations(args, "align", utts, durs, report, "align")
+    return durs, report
+
+
+def teacher_durations(args, symbols, utts):
+    """festival's own phone timings mapped onto Myna's symbols (myna/teacher_timing.py); an
+    utterance whose phones do not match its symbols well falls back to the aligner."""
+    cached = cached_durations(args.work, "durations_teacher", utts)
+    if cached:
+        return cached
+    t0 = time.time()
+    timings = teacher_timing.corpus_timings([(u["id"], u["text"]) for u in utts],
+                                            os.path.join(args.work, "timing"), args.jobs, log=log)
+    rendered = time.time() - t0
+    a = voice_config(args, symbols, utts).audio
+    durs, failed, costs = [], [], []
+    for u in utts:
+        segs = timings.get(u["id"])
+        frames, rep = (teacher_timing.symbol_durations(u["symbols"], segs, len(u["mel"]),
+                                                       a.sample_rate, a.hop)
+                       if segs else (None, None))
+        if rep:
+            costs.append(rep["cost"] / max(rep["phonemes"], 1))
+        if frames is None:
+            failed.append(len(durs))
+        durs.append(frames)
+    if failed:
+        log("teacher durations: %d utterances do not match festival's phones; the aligner "
+            "times those" % len(failed))
+        fallback, _ = aligner_durations(args, symbols, utts)
+        for k in failed:
+            durs[k] = fallback[k]
+    report = sanity([u["symbols"] for u in utts], durs)
+    report.update(method="teacher", utterances=len(utts), aligner_fallbacks=len(failed),
+                  match_cost_per_phoneme=float(np.mean(costs)) if costs else None,
+                  render_seconds=round(rendered, 1), seconds=round(time.time() - t0, 1))
+    store_durations(args, "durations_teacher", utts, durs, report, "durations")
+    return durs, report
 
 
 def training_data(symbols, utts, durs):
@@ -210,16 +271,14 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
   licence, see `/usr/share/doc/festvox-us-slt-hts/copyright`). Myna hears only its audio.
 - Text: {n} LJ Speech 1.1 sentences (public domain), none from LJ050 (the dev set's source).
 - Audio: {hours:.2f} h at {sr} Hz, rendered by the teacher.
-- Alignment: Viterbi-EM HMM in Myna's symbols ({align_iter} iterations); zero-length share of
-  timed symbols {zero_all:.1%} (word breaks and punctuation may be 0 frames: {zero_opt:.1%} of
-  them are), phonemes at the 2-frame minimum {at_min:.1%}.
+- Durations: {durations}
 - Acoustic model: {ac_steps} steps, final loss {ac_loss:.3f} ({ac_parts}).{held}
   Runs: {ac_runs}.
 - Vocoder: the source is harmonics of F0 plus noise given the mel envelope ({passes} shaping
   passes); the WaveNet learns a correction to it: {voc_steps} steps on crops of {voc_seg}
   frames, final multi-resolution STFT loss {voc_loss:.3f}. Runs: {voc_runs}.{gta}
 - Training time: {ac_min:.0f} min acoustic + {voc_min:.0f} min vocoder (devices in the runs),
-  plus corpus rendering, features and {align_min:.0f} min of alignment.
+  plus corpus rendering, features and {align_min:.0f} min for the durations.
 - Weights: {weights}.
 - Reproduce: `/usr/bin/python3 training/train_voice.py --myna build/app/cli/myna --out {out}
   --preset {preset}` trains from scratch; each run above is one invocation with
@@ -229,6 +288,21 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
 ## Measured quality
 {quality}
 """
+
+
+def durations_text(r):
+    """The model card's line on where the phoneme durations came from."""
+    shares = ("zero-length share of timed symbols %.1f%% (word breaks and punctuation may be 0 "
+              "frames: %.1f%% of them are)" % (100 * r.get("zero_share_all_timed", 0),
+                                                100 * r.get("zero_share", {}).get("optional", 0)))
+    if r.get("method") == "teacher":
+        return ("festival's own phone timings, matched to Myna's symbols (%d of %d utterances "
+                "timed by the aligner instead); %s; phonemes of 1 frame %.1f%%." % (
+                    r.get("aligner_fallbacks", 0), r.get("utterances", 0), shares,
+                    100 * r.get("phoneme_one_frame_share", 0)))
+    return ("Viterbi-EM HMM aligner in Myna's symbols (%d iterations); %s; phonemes at the "
+            "2-frame minimum %.1f%%." % (r.get("iterations", 0), shares,
+                                         100 * r.get("phoneme_at_minimum_share", 0)))
 
 
 def gta_record(work):
@@ -290,6 +364,7 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
         os.path.join(args.work, "vocoder.pt"), voc)
     ac.eval()
     voc.eval()
+    os.makedirs(os.path.join(args.work, "plots"), exist_ok=True)
     # Look at a prediction next to its target (teacher-forced and with predicted durations).
     with torch.no_grad():
         i = len(utts) // 2
@@ -315,10 +390,7 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
                                     args.held_out) if val else "")
     card = MODEL_CARD.format(
         name=args.name, preset=args.preset, n=len(utts), hours=seconds / 3600,
-        sr=cfg.audio.sample_rate, align_iter=align_report.get("iterations", 0),
-        zero_all=align_report.get("zero_share_all_timed", 0),
-        zero_opt=align_report.get("zero_share", {}).get("optional", 0),
-        at_min=align_report.get("phoneme_at_minimum_share", 0),
+        sr=cfg.audio.sample_rate, durations=durations_text(align_report),
         align_min=align_report.get("seconds", 0) / 60, ac_steps=ac_step,
         ac_runs=runs_text(ac_runs), ac_loss=ac_loss, ac_parts=parts, held=held,
         voc_steps=voc_step, voc_runs=runs_text(voc_runs), voc_seg=args.voc_seg,
@@ -438,6 +510,9 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--threads", type=int, default=None, help="torch threads per stage")
     ap.add_argument("--name", default="en_US-myna")
+    ap.add_argument("--durations", choices=("teacher", "aligner"), default="teacher",
+                    help="phoneme durations from festival's own phone timings (teacher) or "
+                         "from the Viterbi-EM aligner on its audio")
     ap.add_argument("--gta", action="store_true",
                     help="train the vocoder on the acoustic model's teacher-forced mels")
     ap.add_argument("--smoke", action="store_true", help="tiny corpus and few steps (CI)")
@@ -493,8 +568,8 @@ def main():
     ids = stage_features(args, VoiceConfig())
     symbols, utts = corpus_tables(args, ids)
     # the vocoder needs no durations, so it can train while the aligner runs
-    durs = (stage_align(args, symbols, utts) if run != ("vocoder",) or args.gta
-            else [None] * len(utts))
+    durs, align_report = (stage_align(args, symbols, utts) if run != ("vocoder",) or args.gta
+                          else ([None] * len(utts), {}))
     cfg = voice_config(args, symbols, utts)
     data = training_data(symbols, utts, durs)
     log("%d utterances, %.2f h, %d symbols" % (
@@ -507,9 +582,7 @@ def main():
     if "vocoder" in run:
         train_vocoder_stage(args, cfg, data)
     if "export" in run:
-        report_path = os.path.join(args.work, "align.json")
-        report = json.load(open(report_path)) if os.path.exists(report_path) else {}
-        stage_export(args, cfg, symbols, utts, data, report)
+        stage_export(args, cfg, symbols, utts, data, align_report)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The whole voice recipe at toy scale (training/train_voice.py --smoke): festival renders a
-few LJ Speech sentences, the C front end gives symbols, the aligner, both trainers and the
-exporter run, and the engine loads the exported voice and speaks with it. A second run of the
-same command must resume: nothing re-rendered, re-extracted or retrained.
+few LJ Speech sentences, the C front end gives symbols, festival's phone times give durations
+(checked against the aligner's), both trainers and the exporter run, and the engine loads the
+exported voice and speaks with it. A second run of the same command must resume: nothing
+re-rendered, re-extracted or retrained.
 
 Needs festival with the slt HTS voice, sox and ../shared (LJ Speech text); exits 77 (ctest
 "skipped") without them. MYNA_CLI is the built myna program.
@@ -17,6 +18,12 @@ import tempfile
 import time
 import unittest
 import wave
+
+try:
+    import numpy as np
+except ImportError:
+    print("numpy not available: skipped")
+    sys.exit(77)
 
 ROOT = os.environ.get("MYNA_SOURCE_DIR",
                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -65,13 +72,32 @@ class RecipeSmoke(unittest.TestCase):
         self.assertIn("30 steps", card)  # the smoke's step count reached the model card
         self.assertRegex(card, r"Runs: steps 0-30, batch 4, \d+ utterances, cpu")  # one run
 
-    def test_2_alignment_is_sane(self):
+    def test_2_durations_are_sane(self):
+        """The default durations are festival's own phone times on Myna's symbols; the
+        aligner (--durations aligner) times the same audio, and the two agree closely."""
         work = os.path.join(self.tmp, "work")
-        report = json.load(open(os.path.join(work, "align.json")))
+        report = json.load(open(os.path.join(work, "durations_teacher.json")))
+        self.assertEqual(report["method"], "teacher")
         self.assertEqual(report["zero_share"]["phoneme"], 0.0)
         self.assertEqual(report["zero_share"]["edge"], 0.0)
-        self.assertGreater(report["log_likelihood"][-1], report["log_likelihood"][0])
+        self.assertEqual(report["aligner_fallbacks"], 0)
+        self.assertLess(report["match_cost_per_phoneme"], 0.3)
+        p = subprocess.run(self.cmd + ["--stage", "align", "--durations", "aligner"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr[-3000:])
+        aligned = json.load(open(os.path.join(work, "align.json")))
+        self.assertEqual(aligned["zero_share"]["phoneme"], 0.0)
+        self.assertGreater(aligned["log_likelihood"][-1], aligned["log_likelihood"][0])
+        teacher = np.load(os.path.join(work, "durations_teacher.npz"), allow_pickle=True)
+        hmm = np.load(os.path.join(work, "align.npz"), allow_pickle=True)
+        self.assertEqual(list(teacher["ids"]), list(hmm["ids"]))
+        gaps = np.concatenate([np.abs(np.cumsum(a) - np.cumsum(b))
+                               for a, b in zip(teacher["frames"], hmm["frames"])])
+        self.assertEqual([sum(a) for a in teacher["frames"]], [sum(b) for b in hmm["frames"]])
+        print("symbol ends, festival vs aligner: mean %.2f frames" % gaps.mean())
+        self.assertLess(gaps.mean(), 3.0)
         pngs = [f for f in os.listdir(os.path.join(work, "plots")) if f.endswith(".png")]
+        self.assertGreaterEqual(len([p for p in pngs if p.startswith("durations_")]), 2)
         self.assertGreaterEqual(len([p for p in pngs if p.startswith("align_")]), 2)
         for p in pngs:
             with open(os.path.join(work, "plots", p), "rb") as f:
@@ -102,7 +128,8 @@ class RecipeSmoke(unittest.TestCase):
         self.assertEqual(again.returncode, 0, again.stderr[-3000:])
         out = again.stdout
         self.assertNotIn("to extract", out)         # features cached
-        self.assertNotIn("aligner iteration", out)  # alignment cached
+        self.assertNotIn("teacher timings", out)    # durations cached
+        self.assertNotIn("aligner iteration", out)
         self.assertNotIn("acoustic step", out)      # checkpoints already at the target
         self.assertNotIn("vocoder step", out)
         self.assertLess(seconds, self.first_s)

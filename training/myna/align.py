@@ -191,6 +191,7 @@ def sanity(symbol_lists, durs):
         "zero_share_all_timed": sum(v[0] for v in zero.values()) /
         max(sum(v[1] for v in zero.values()), 1),
         "phoneme_at_minimum_share": at_min / max(len(phon_frames), 1),
+        "phoneme_one_frame_share": float((pf == 1).sum()) / max(len(phon_frames), 1),
         "phoneme_frames_mean": float(pf.mean()),
         "phoneme_frames_p99": float(np.percentile(pf, 99)),
         "phoneme_frames_max": int(pf.max()),
