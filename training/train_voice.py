@@ -268,7 +268,8 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
 `training/train_voice.py` (preset `{preset}`).
 
 - Teacher: festival 2.5 with festvox-us-slt-hts (CMU ARCTIC SLT data, HTS models; free
-  licence, see `/usr/share/doc/festvox-us-slt-hts/copyright`). Myna hears only its audio.
+  licence, see `/usr/share/doc/festvox-us-slt-hts/copyright`). Myna learns from its audio
+  and, for durations, the phone timings it reports.
 - Text: {n} LJ Speech 1.1 sentences (public domain), none from LJ050 (the dev set's source).
 - Audio: {hours:.2f} h at {sr} Hz, rendered by the teacher.
 - Durations: {durations}
@@ -278,7 +279,8 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
   passes); the WaveNet learns a correction to it: {voc_steps} steps on crops of {voc_seg}
   frames, final multi-resolution STFT loss {voc_loss:.3f}. Runs: {voc_runs}.{gta}
 - Training time: {ac_min:.0f} min acoustic + {voc_min:.0f} min vocoder (devices in the runs),
-  plus corpus rendering, features and {align_min:.0f} min for the durations.
+  plus corpus rendering, features and durations ({align_min:.0f} min for the last, festival's
+  timings taken from the cache when they are there).
 - Weights: {weights}.
 - Reproduce: `/usr/bin/python3 training/train_voice.py --myna build/app/cli/myna --out {out}
   --preset {preset}` trains from scratch; each run above is one invocation with
