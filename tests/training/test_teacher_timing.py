@@ -3,6 +3,7 @@
 import os
 import shutil
 import sys
+import tempfile
 import unittest
 
 ROOT = os.environ.get("MYNA_SOURCE_DIR",
@@ -127,6 +128,21 @@ class RealFestivalTest(unittest.TestCase):
         ends = [e for _, e, _ in got["a"]]
         self.assertEqual(ends, sorted(ends))
         self.assertGreater(ends[-1], 1.0)
+
+    def test_corpus_timings_are_cached_per_batch_and_resumed(self):
+        texts = [("x", "One."), ("y", "Two words.")]
+        with tempfile.TemporaryDirectory() as cache:
+            said = []
+            first = tt.corpus_timings(texts[:1], cache, jobs=1, batch=1, log=said.append)
+            self.assertEqual(sorted(first), ["x"])
+            self.assertEqual(len(os.listdir(cache)), 1)
+            both = tt.corpus_timings(texts, cache, jobs=1, batch=1, log=said.append)
+            self.assertEqual(sorted(both), ["x", "y"])
+            self.assertEqual(both["x"], first["x"])
+            self.assertIn("teacher timings: 1 of 2 texts to render in 1 batches", said)
+            said.clear()
+            self.assertEqual(tt.corpus_timings(texts, cache, log=said.append), both)
+            self.assertEqual(said, [])  # nothing left to render
 
 
 if __name__ == "__main__":

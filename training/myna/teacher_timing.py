@@ -247,16 +247,22 @@ def _render_batch(job):
     return len(segs), len(batch)
 
 
-def corpus_timings(texts, cache_dir, jobs=2, batch=100, log=print):
-    """texts: [(id, text)] -> {id: [(start, end, phone)]}, rendered in batches of `batch`
-    texts on `jobs` festival processes. Each finished batch is a JSON file in cache_dir, so
-    an interrupted run resumes where it stopped."""
-    os.makedirs(cache_dir, exist_ok=True)
+def _load_cache(cache_dir):
     have = {}
     for name in sorted(os.listdir(cache_dir)):
         if name.endswith(".json"):
             with open(os.path.join(cache_dir, name), encoding="utf-8") as f:
                 have.update(json.load(f))
+    return have
+
+
+def corpus_timings(texts, cache_dir, jobs=2, batch=100, log=print):
+    """texts: [(id, text)] -> {id: [(start, end, phone)]}, rendered in batches of `batch`
+    texts on `jobs` festival processes. Each finished batch is a JSON file in cache_dir, so
+    an interrupted run resumes where it stopped. A text festival does not time is left out
+    (each call tries it again)."""
+    os.makedirs(cache_dir, exist_ok=True)
+    have = _load_cache(cache_dir)
     todo = [t for t in texts if t[0] not in have]
     if todo:
         start = len([n for n in os.listdir(cache_dir) if n.endswith(".json")])
@@ -271,6 +277,6 @@ def corpus_timings(texts, cache_dir, jobs=2, batch=100, log=print):
                 if got != asked:
                     log("teacher timings: festival timed %d of a batch of %d" % (got, asked))
                 log("teacher timings: %d / %d" % (done, len(todo)))
-        return corpus_timings(texts, cache_dir, jobs, batch, log=lambda *a: None)
+        have = _load_cache(cache_dir)
     wanted = {t[0] for t in texts}
     return {k: [tuple(s) for s in v] for k, v in have.items() if k in wanted}
