@@ -56,8 +56,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from myna import audio  # noqa: E402
+from myna.teacher_timing import TEACHER_VOICE  # noqa: E402
 
-TEACHER_VOICE = "(voice_cmu_us_slt_arctic_hts)"
 TEACHER_CMD = "text2wave -eval '%s' {text_file} -o {wav}" % TEACHER_VOICE
 SR = 22050
 N_CEP = 24          # c1..c24

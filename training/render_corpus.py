@@ -18,7 +18,9 @@ import tempfile
 import wave
 from multiprocessing import Pool
 
-TEACHER = "(voice_cmu_us_slt_arctic_hts)"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from myna.teacher_timing import TEACHER_VOICE  # noqa: E402  (the phone timings use it too)
+
 
 
 def sentences(shared):
@@ -44,7 +46,8 @@ def render(job):
         txt, raw = os.path.join(tmp, "t.txt"), os.path.join(tmp, "t.wav")
         with open(txt, "w", encoding="utf-8") as f:
             f.write(text + "\n")
-        p = subprocess.run(["text2wave", "-eval", TEACHER, txt, "-o", raw], capture_output=True)
+        p = subprocess.run(["text2wave", "-eval", TEACHER_VOICE, txt, "-o", raw],
+                           capture_output=True)
         if p.returncode != 0 or not os.path.exists(raw):
             return uid, None, p.stderr.decode(errors="replace")[-200:]
         part = dst + ".part.wav"

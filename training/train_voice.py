@@ -118,10 +118,10 @@ def corpus_tables(args, ids):
     return symbols, utts
 
 
-def stage_align(args, symbols, utts):
+def stage_align(args, cfg, symbols, utts):
     """Durations per symbol of every utterance, and the report the model card quotes."""
     if args.durations == "teacher":
-        return teacher_durations(args, symbols, utts)
+        return teacher_durations(args, cfg.audio, symbols, utts)
     return aligner_durations(args, symbols, utts)
 
 
@@ -165,9 +165,10 @@ def aligner_durations(args, symbols, utts):
     return durs, report
 
 
-def teacher_durations(args, symbols, utts):
-    """festival's own phone timings mapped onto Myna's symbols (myna/teacher_timing.py); an
-    utterance whose phones do not match its symbols well falls back to the aligner."""
+def teacher_durations(args, a, symbols, utts):
+    """festival's own phone timings mapped onto Myna's symbols (myna/teacher_timing.py) at the
+    frame rate of audio config `a`; an utterance whose phones do not match its symbols well
+    falls back to the aligner."""
     cached = cached_durations(args.work, "durations_teacher", utts)
     if cached:
         return cached
@@ -175,7 +176,6 @@ def teacher_durations(args, symbols, utts):
     timings = teacher_timing.corpus_timings([(u["id"], u["text"]) for u in utts],
                                             os.path.join(args.work, "timing"), args.jobs, log=log)
     rendered = time.time() - t0
-    a = voice_config(args, symbols, utts).audio
     durs, failed, costs = [], [], []
     for u in utts:
         segs = timings.get(u["id"])
@@ -569,10 +569,10 @@ def main():
         stage_corpus(args)
     ids = stage_features(args, VoiceConfig())
     symbols, utts = corpus_tables(args, ids)
-    # the vocoder needs no durations, so it can train while the aligner runs
-    durs, align_report = (stage_align(args, symbols, utts) if run != ("vocoder",) or args.gta
-                          else ([None] * len(utts), {}))
     cfg = voice_config(args, symbols, utts)
+    # the vocoder needs no durations, so it can train while the aligner runs
+    durs, align_report = (stage_align(args, cfg, symbols, utts)
+                          if run != ("vocoder",) or args.gta else ([None] * len(utts), {}))
     data = training_data(symbols, utts, durs)
     log("%d utterances, %.2f h, %d symbols" % (
         len(utts), sum(len(u["audio"]) for u in utts) / cfg.audio.sample_rate / 3600,

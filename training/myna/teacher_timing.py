@@ -86,6 +86,10 @@ def match(symbols, phones):
     """DP match of timed symbols to phones. Returns a list of (symbol indices, phone indices)
     groups covering both sequences in order, and the total cost."""
     n, m = len(symbols), len(phones)
+    kinds = [_kind(s) for s in symbols]
+    one = [[pair_cost(s, (p,)) for p in phones] for s in symbols]  # one symbol, one phone
+    drop_symbol = [0.0 if k == "break" else BAD if k == "edge" else DROP_PHONEME for k in kinds]
+    drop_phone = [DROP_PAUSE if p == "pau" else DROP_PHONE for p in phones]
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back = [[None] * (m + 1) for _ in range(n + 1)]
@@ -97,18 +101,15 @@ def match(symbols, phones):
                 continue
             moves = []
             if i < n and j < m:
-                moves.append((1, 1, pair_cost(symbols[i], (phones[j],))))
+                moves.append((1, 1, one[i][j]))
             if i < n and j + 1 < m:
                 moves.append((1, 2, pair_cost(symbols[i], (phones[j], phones[j + 1]))))
-            if i + 1 < n and j < m and _kind(symbols[i]) == _kind(symbols[i + 1]) == "phoneme":
-                moves.append((2, 1, SPLIT + min(pair_cost(symbols[i], (phones[j],)),
-                                                pair_cost(symbols[i + 1], (phones[j],)))))
+            if i + 1 < n and j < m and kinds[i] == kinds[i + 1] == "phoneme":
+                moves.append((2, 1, SPLIT + min(one[i][j], one[i + 1][j])))
             if i < n:
-                kind = _kind(symbols[i])
-                moves.append((1, 0, 0.0 if kind == "break" else
-                              BAD if kind == "edge" else DROP_PHONEME))
+                moves.append((1, 0, drop_symbol[i]))
             if j < m:
-                moves.append((0, 1, DROP_PAUSE if phones[j] == "pau" else DROP_PHONE))
+                moves.append((0, 1, drop_phone[j]))
             for di, dj, mc in moves:
                 if c + mc < cost[i + di][j + dj]:
                     cost[i + di][j + dj] = c + mc
@@ -141,17 +142,14 @@ def symbol_durations(symbols, segments, n_frames, sr, hop, max_unmatched=0.1,
     edges = [min(_frame_at(e, sr, hop), n_frames) for _, e, _ in segments]
     starts = [0] + edges[:-1]
     unmatched_phonemes = 0
-    last_owner = None
+    last_owner = 0  # a phone with no symbol gives its time to the symbol before it (or the first)
     for sidx, pidx in groups:
         if not pidx:
             unmatched_phonemes += sum(_kind(tsyms[i]) == "phoneme" for i in sidx)
             continue
         span = sum(edges[j] - starts[j] for j in pidx)
-        if not sidx:  # a phone with no symbol: its time goes to the symbol before it
-            if last_owner is not None:
-                frames[timed[last_owner]] += span
-            else:
-                frames[timed[0]] += span
+        if not sidx:
+            frames[timed[last_owner]] += span
             continue
         share = [span // len(sidx) + (r < span % len(sidx)) for r in range(len(sidx))]
         for i, f in zip(sidx, share):
