@@ -22,7 +22,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myna.teacher_timing import TEACHER_VOICE  # noqa: E402  (the phone timings use it too)
 
 
-
 def sentences(shared):
     path = os.path.join(shared, "data/text/ljspeech_metadata.csv")
     with open(path, encoding="utf-8") as f:
