@@ -276,7 +276,7 @@ US English female voice distilled from festival's HTS voice `cmu_us_slt_arctic_h
 - Acoustic model: {ac_steps} steps, final loss {ac_loss:.3f} ({ac_parts}).{held}
   Runs: {ac_runs}.
 - Vocoder: the source is harmonics of F0 plus noise given the mel envelope ({passes} shaping
-  passes); the WaveNet learns a correction to it: {voc_steps} steps on crops of {voc_seg}
+  passes{voicing}); the WaveNet learns a correction to it: {voc_steps} steps on crops of {voc_seg}
   frames, final multi-resolution STFT loss {voc_loss:.3f}. Runs: {voc_runs}.{gta}
 - Training time: {ac_min:.0f} min acoustic + {voc_min:.0f} min vocoder (devices in the runs),
   plus corpus rendering, features and durations ({align_min:.0f} min for the last, festival's
@@ -305,6 +305,14 @@ def durations_text(r):
     return ("Viterbi-EM HMM aligner in Myna's symbols (%d iterations); %s; phonemes at the "
             "2-frame minimum %.1f%%." % (r.get("iterations", 0), shares,
                                          100 * r.get("phoneme_at_minimum_share", 0)))
+
+
+def voicing_note(v):
+    if v.voicing_cutoff_hz <= 0:
+        return ""
+    return ("; the harmonics fade above %g Hz, 1 / (1 + (f / %g)^%d), so noise carries the "
+            "upper bands of voiced frames" % (v.voicing_cutoff_hz, v.voicing_cutoff_hz,
+                                               v.voicing_order))
 
 
 def gta_record(work):
@@ -399,7 +407,7 @@ def stage_export(args, cfg, symbols, utts, data, align_report):
         voc_loss=voc_loss, ac_min=ac_sec / 60,
         weights="f32" if args.f32 else
                 "int8 per output channel for the hidden layers, f32 for first and last layers",
-        passes=cfg.vocoder.envelope_passes, gta=gta_note(gta),
+        passes=cfg.vocoder.envelope_passes, voicing=voicing_note(cfg.vocoder), gta=gta_note(gta),
         gta_cmd=gta_command(gta, voc_step),
         voc_min=voc_sec / 60, out=args.out, quality=quality)
     export_voice(args.out, cfg, ac, voc, symbols, ["slt"], int8=not args.f32, name=args.name,

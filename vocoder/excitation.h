@@ -4,7 +4,9 @@
  *
  * Two forms: NSF sines (each harmonic sine_amp / H), and the flat source that envelope shaping
  * (envelope.h) starts from: every harmonic below Nyquist up to H, each of amplitude
- * sine_amp * sqrt(2 f0 / sr), so the spectral density is the same whatever the F0. */
+ * sine_amp * sqrt(2 f0 / sr), so the spectral density is the same whatever the F0. A voicing
+ * cutoff fades the flat source's harmonics above it, 1 / (1 + (f / cutoff)^order), so noise
+ * carries the upper bands of voiced frames as it does in recorded speech. */
 #ifndef MYNA_EXCITATION_H
 #define MYNA_EXCITATION_H
 
@@ -20,8 +22,17 @@ typedef struct {
     int n_harmonics; /* H */
     double sine_amp, noise_std;
     uint64_t seed;
-    int flat; /* nonzero: the flat source for envelope shaping */
+    int flat;                 /* nonzero: the flat source for envelope shaping */
+    double voicing_cutoff_hz; /* flat source only; 0: every harmonic at full amplitude */
+    int voicing_order;        /* 1 .. EXC_MAX_VOICING_ORDER, used with a cutoff */
 } exc_params;
+
+#define EXC_MAX_VOICING_ORDER 16
+/* The flat source stops at the first harmonic whose (f / cutoff)^order exceeds this (weight
+ * below 1e-4), which also saves most of the harmonic loop's time. */
+#define EXC_VOICING_STOP 1e4
+/* Harmonics beyond this are never summed (the voice loader caps n_harmonics at it). */
+#define EXC_MAX_HARMONICS 1024
 
 /* Excitation for n_frames frames of f0 (Hz, 0 = unvoiced) into out (n_frames * hop samples).
  * *phase carries the sine phase between calls (start at 0); first_sample is the absolute

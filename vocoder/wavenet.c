@@ -70,7 +70,7 @@ static int read_hparams(ml_loader *L, voc_model *m)
         (rc = ml_get_int(L, "vocoder.cond_channels", 1, VOC_MAX_CH, &m->Cc)) ||
         (rc = ml_get_int(L, "vocoder.kernel", 1, VOC_MAX_KERNEL, &m->Kw)) ||
         (rc = ml_get_int(L, "vocoder.input_kernel", 1, VOC_MAX_KERNEL, &m->Kin)) ||
-        (rc = ml_get_int(L, "vocoder.n_harmonics", 1, 1024, &m->exc.n_harmonics)) ||
+        (rc = ml_get_int(L, "vocoder.n_harmonics", 1, EXC_MAX_HARMONICS, &m->exc.n_harmonics)) ||
         (rc = ml_get_f64(L, "vocoder.sine_amp", &m->exc.sine_amp)) ||
         (rc = ml_get_f64(L, "vocoder.noise_std", &m->exc.noise_std)))
         return rc;
@@ -122,6 +122,20 @@ static int read_hparams(ml_loader *L, voc_model *m)
     return 0;
 }
 
+/* The flat source's voicing cutoff (absent in older voices: every harmonic at full amplitude). */
+static int load_voicing(ml_loader *L, voc_model *m)
+{
+    double probe;
+    int rc;
+    if (vf_get_f64(L->vf, "vocoder.voicing_cutoff_hz", &probe) == VF_ERR_NOT_FOUND) return 0;
+    if ((rc = ml_get_f64(L, "vocoder.voicing_cutoff_hz", &m->exc.voicing_cutoff_hz))) return rc;
+    if (m->exc.voicing_cutoff_hz < 0 || m->exc.voicing_cutoff_hz > 0.5 * m->sample_rate)
+        return ml_fail(L, "vocoder.voicing_cutoff_hz = %g, expected 0 .. %g (Nyquist)",
+                       m->exc.voicing_cutoff_hz, 0.5 * m->sample_rate);
+    if (m->exc.voicing_cutoff_hz == 0) return 0;
+    return ml_get_int(L, "vocoder.voicing_order", 1, EXC_MAX_VOICING_ORDER, &m->exc.voicing_order);
+}
+
 /* vocoder.envelope_passes (absent in older voices: 0) and what shaping needs. */
 static int load_envelope(ml_loader *L, voc_model *m)
 {
@@ -133,7 +147,8 @@ static int load_envelope(ml_loader *L, voc_model *m)
     }
     m->exc.flat = passes > 0;
     if (passes == 0) return 0;
-    int rc, n_fft, win;
+    int rc = load_voicing(L, m), n_fft, win;
+    if (rc) return rc;
     double log_floor;
     const float *fb;
     if ((rc = ml_get_int(L, "mel.n_fft", 2, 1 << 16, &n_fft)) ||

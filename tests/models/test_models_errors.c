@@ -190,6 +190,36 @@ static void bad_vocoder(const env *e)
     const int64_t fb_dims[2] = {10, 33};
     mv_set_f32_fill(v, "mel.filterbank", 2, fb_dims, NAN);
     expect_load(e, v, VOCODER, "envelope shaping rejects", "NaN filterbank");
+
+    /* The voicing cutoff of the flat source: range-checked, and an order must come with it. */
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    mv_set_f64(v, "vocoder.voicing_cutoff_hz", 800.0);
+    mv_set_i64(v, "vocoder.voicing_order", 4);
+    expect_load(e, v, VOCODER, NULL, "voicing cutoff");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    mv_set_f64(v, "vocoder.voicing_cutoff_hz", -1.0);
+    mv_set_i64(v, "vocoder.voicing_order", 4);
+    expect_load(e, v, VOCODER, "vocoder.voicing_cutoff_hz = -1", "negative voicing cutoff");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    mv_set_f64(v, "vocoder.voicing_cutoff_hz", 5000.0); /* 8 kHz voice: above Nyquist */
+    mv_set_i64(v, "vocoder.voicing_order", 4);
+    expect_load(e, v, VOCODER, "vocoder.voicing_cutoff_hz = 5000", "cutoff above Nyquist");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    mv_set_f64(v, "vocoder.voicing_cutoff_hz", NAN);
+    expect_load(e, v, VOCODER, "vocoder.voicing_cutoff_hz", "NaN voicing cutoff");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    mv_set_f64(v, "vocoder.voicing_cutoff_hz", 800.0);
+    expect_load(e, v, VOCODER, "vocoder.voicing_order", "cutoff without an order");
+    v = mv_copy(e->base_f32);
+    mv_set_i64(v, "vocoder.envelope_passes", 2);
+    mv_set_f64(v, "vocoder.voicing_cutoff_hz", 800.0);
+    mv_set_i64(v, "vocoder.voicing_order", 17);
+    expect_load(e, v, VOCODER, "vocoder.voicing_order' = 17", "voicing order too high");
     v = mv_copy(e->base_f32);
     mv_set_i64(v, "vocoder.envelope_passes", 0); /* a plain NSF voice needs no filterbank */
     mv_remove(v, "mel.filterbank");

@@ -112,10 +112,63 @@ static void check_flat_source(void)
     free(e);
 }
 
+/* A voicing cutoff: harmonic h of the flat source weighted 1 / (1 + (h f0 / cutoff)^order)
+ * (here by pow, in C by repeated products), and none once that power passes
+ * EXC_VOICING_STOP. The amplitude of single harmonics, read back by correlation, falls as
+ * the weight says, so the upper bands of a voiced frame are left to the noise. */
+static void check_voicing_cutoff(void)
+{
+    enum { HOP = 100, FRAMES = 80 };
+    exc_params p = {.hop = HOP, .sample_rate = 16000, .n_harmonics = 200, .sine_amp = 0.1,
+                    .seed = 7, .flat = 1, .voicing_cutoff_hz = 600, .voicing_order = 4};
+    float f0[FRAMES], *e = malloc(FRAMES * HOP * sizeof *e);
+    for (int f = 0; f < FRAMES; f++)
+        f0[f] = f < 40 ? 200.0f : 160.0f;
+    double phase = 0, phi = 0, worst = 0, stop_hz = 600 * pow(EXC_VOICING_STOP, 0.25);
+    double corr[3] = {0, 0, 0};
+    /* 400, 600 and 3000 Hz at 200 Hz; harmonics stop above 6 kHz, below Nyquist */
+    const int probe[3] = {2, 3, 15};
+    exc_generate(&p, f0, FRAMES, &phase, 0, e);
+    for (int n = 0; n < FRAMES * HOP; n++) {
+        double hz = f0[n / HOP], want = 0;
+        phi = fmod(phi + 2 * PI * hz / p.sample_rate, 2 * PI);
+        for (int h = 1; h <= p.n_harmonics && h * hz < 8000 && h * hz <= stop_hz * (1 + 1e-12);
+             h++)
+            want += sin(h * phi) / (1 + pow(h * hz / p.voicing_cutoff_hz, 4));
+        want *= p.sine_amp * sqrt(2 * hz / p.sample_rate);
+        worst = fmax(worst, fabs(e[n] - want));
+        if (n < 40 * HOP)
+            for (int i = 0; i < 3; i++)
+                corr[i] += e[n] * sin(probe[i] * phi) * 2.0 / (40.0 * HOP);
+    }
+    double unit = p.sine_amp * sqrt(2 * 200.0 / p.sample_rate);
+    const double weight[3] = {1 / (1 + pow(400 / 600.0, 4)), 0.5, 1 / (1 + pow(5.0, 4))};
+    printf("voicing cutoff: max deviation %.3g; harmonic amplitude at 400, 600, 3000 Hz %.5f "
+           "%.5f %.5f (weights %.5f %.5f %.5f)\n",
+           worst, corr[0] / unit, corr[1] / unit, corr[2] / unit, weight[0], weight[1],
+           weight[2]);
+    CHECK(worst < 1e-6);
+    for (int i = 0; i < 3; i++)
+        CHECK_NEAR(corr[i] / unit, weight[i], 2e-4);
+
+    /* Without a cutoff the same frames carry every harmonic at full amplitude. */
+    p.voicing_cutoff_hz = 0;
+    exc_generate(&p, f0, 40, &(double){0}, 0, e);
+    double full = 0;
+    phi = 0;
+    for (int n = 0; n < 40 * HOP; n++) {
+        phi = fmod(phi + 2 * PI * 200.0 / p.sample_rate, 2 * PI);
+        full += e[n] * sin(15 * phi) * 2.0 / (40.0 * HOP);
+    }
+    CHECK_NEAR(full / unit, 1.0, 2e-4);
+    free(e);
+}
+
 int main(void)
 {
     check_noise();
     check_source();
     check_flat_source();
+    check_voicing_cutoff();
     return check_summary("test_models_excitation");
 }

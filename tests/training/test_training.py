@@ -111,6 +111,28 @@ class ExcitationTest(unittest.TestCase):
         # unvoiced frame with noise_std 0 is still noise: sine_amp / 3 * z
         np.testing.assert_allclose(e1[:8], 0.1 / 3 * excitation.noise(7, 0, 8), atol=1e-7)
 
+    def test_voicing_cutoff_weights_and_stop(self):
+        # flat source at 16 kHz; cutoff 600 Hz, order 4: harmonic h of f0 weighted
+        # 1 / (1 + (h f0 / 600)^4), none above 600 * 1e4^(1/4) = 6 kHz (below Nyquist)
+        f0 = [200.0] * 8 + [0.0] + [450.0] * 8
+        args = (100, 16000, 200, 0.1, 0.0, 7)
+        e = excitation.excitation(f0, *args, flat=True, cutoff_hz=600.0, order=4)
+        phi, _ = excitation.phase(f0, 100, 16000)
+        f0s = np.repeat(f0, 100)
+        want = np.zeros(len(phi))
+        for h in range(1, 200):
+            fh = h * f0s
+            keep = (fh < 8000) & (fh <= 6000 * (1 + 1e-12)) & (f0s > 0)
+            want += np.where(keep, np.sin(h * phi) / (1 + (fh / 600.0) ** 4), 0.0)
+        want *= 0.1 * np.sqrt(2 * f0s / 16000)
+        voiced = f0s > 0
+        np.testing.assert_allclose(e[voiced], want[voiced], atol=1e-6)
+        # no cutoff: the weights are exactly 1, so the source is the one older voices had
+        flat = excitation.excitation(f0, *args, flat=True)
+        self.assertGreater(np.abs(flat - e).max(), 0.01)
+        w, _ = excitation.voicing_weights([100.0, 600.0], 0.0, 4)
+        np.testing.assert_array_equal(w, [1.0, 1.0])
+
     def test_phase_carries_across_calls(self):
         f0 = np.linspace(80, 300, 20)
         whole, _ = excitation.phase(f0, 16, 16000)

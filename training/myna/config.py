@@ -54,6 +54,11 @@ class VocoderConfig:
     seed: int = 1234
     # Spectral-envelope shaping passes (shaping.py); 0 = plain NSF sines (older voices)
     envelope_passes: int = 2
+    # The flat source's harmonics fade above this, 1 / (1 + (f / cutoff)^order), so noise
+    # carries the upper bands of voiced frames (excitation.py); 0 = all at full amplitude.
+    # Work folders from before it existed read it as 800 too (training/README.md, "Voicing").
+    voicing_cutoff_hz: float = 800.0
+    voicing_order: int = 4
 
 
 @dataclass

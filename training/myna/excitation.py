@@ -64,30 +64,53 @@ def phase(f0, hop, sr, phi0=0.0, exact=True):
     return out, p
 
 
-def harmonics(phi, f0s, n_harmonics, nyquist):
-    """sum over h = 1..n_harmonics with h*f0 < nyquist of sin(h*phi), by the Chebyshev
+def voicing_weights(freqs, cutoff_hz, order):
+    """Amplitude of a harmonic at freqs Hz in the flat source: 1 / (1 + (f / cutoff)^order),
+    with the power taken by order-1 multiplications in sequence (as the C loop, so both sides
+    round alike); cutoff_hz = 0 gives 1 everywhere. Returns (weights, xp = (f / cutoff)^order)."""
+    freqs = np.asarray(freqs, dtype=np.float64)
+    if cutoff_hz <= 0:
+        return np.ones_like(freqs), np.zeros_like(freqs)
+    x = freqs / cutoff_hz
+    xp = x
+    for _ in range(order - 1):
+        xp = xp * x
+    return 1.0 / (1.0 + xp), xp
+
+
+# Harmonics whose voicing weight would be below 1 / (1 + VOICING_STOP) are left out.
+VOICING_STOP = 1e4
+
+
+def harmonics(phi, f0s, n_harmonics, nyquist, cutoff_hz=0.0, order=4):
+    """sum over h = 1..n_harmonics with h*f0 < nyquist of w(h*f0) sin(h*phi), by the Chebyshev
     recurrence s_h = 2 cos(phi) s_(h-1) - s_(h-2) (as the C loop: one sin and one cos per
-    sample whatever the number of harmonics)."""
+    sample whatever the number of harmonics). w is voicing_weights(); with a cutoff, the sum
+    stops at the first harmonic whose (f / cutoff)^order exceeds VOICING_STOP."""
     c2 = 2.0 * np.cos(phi)
     prev, cur = np.zeros_like(phi), np.sin(phi)
     total = np.zeros_like(phi)
+    live = np.ones(phi.shape, dtype=bool)
     for h in range(1, n_harmonics + 1):
-        keep = h * f0s < nyquist
-        if not keep.any():
+        w, xp = voicing_weights(h * f0s, cutoff_hz, order)
+        live &= (h * f0s < nyquist) & (xp <= VOICING_STOP)
+        if not live.any():
             break
-        total += np.where(keep, cur, 0.0)
+        total += np.where(live, w * cur, 0.0)
         prev, cur = cur, c2 * cur - prev
     return total
 
 
 def excitation(f0, hop, sr, n_harmonics, sine_amp, noise_std, seed, first_sample=0, phi0=0.0,
-               flat=False, exact=True):
+               flat=False, exact=True, cutoff_hz=0.0, order=4):
     """Excitation e [len(f0)*hop] float32 for frame-rate F0 in Hz (0 = unvoiced).
 
     flat=False: NSF sines, each harmonic sine_amp / n_harmonics. flat=True (for envelope
     shaping): every harmonic below Nyquist (up to n_harmonics) with amplitude
     sine_amp * sqrt(2 f0 / sr), so voiced frames have the same flat spectral density whatever
-    the F0, and the harmonics-to-noise ratio is sine_amp^2 / (2 noise_std^2)."""
+    the F0, and the harmonics-to-noise ratio is sine_amp^2 / (2 noise_std^2) times the voicing
+    weight squared: with cutoff_hz > 0 the harmonics fade above it (voicing_weights), so the
+    noise carries the upper bands of voiced frames, as it does in recorded speech."""
     f0 = np.asarray(f0, dtype=np.float64)
     n = len(f0) * hop
     phi, _ = phase(f0, hop, sr, phi0, exact)
@@ -95,7 +118,7 @@ def excitation(f0, hop, sr, n_harmonics, sine_amp, noise_std, seed, first_sample
     f0s = np.repeat(f0, hop)
     voiced = f0s > 0
     if flat:
-        sines = harmonics(phi, f0s, n_harmonics, sr / 2.0)
+        sines = harmonics(phi, f0s, n_harmonics, sr / 2.0, cutoff_hz, order)
         gain = sine_amp * np.sqrt(2.0 * f0s / sr)
         e = np.where(voiced, gain * sines + noise_std * z, sine_amp / 3.0 * z)
         return e.astype(np.float32)

@@ -111,6 +111,9 @@ def add_vocoder(vw, model, int8):
     vw.add_f64("vocoder.noise_std", c.noise_std)
     vw.add_i64("vocoder.seed", c.seed)
     vw.add_i64("vocoder.envelope_passes", c.envelope_passes)
+    if c.voicing_cutoff_hz > 0:
+        vw.add_f64("vocoder.voicing_cutoff_hz", c.voicing_cutoff_hz)
+        vw.add_i64("vocoder.voicing_order", c.voicing_order)
 
     vw.add_linear("voc.input", *conv_oki(model.input), int8=False)
     vw.add_linear("voc.cond", *conv_oki(model.cond), int8=False)

@@ -110,7 +110,9 @@ def envelope_passes(v):
 def vocoder_excitation(v, f0):
     return excitation(f0, v.m("mel.hop"), v.m("audio.sample_rate"), v.m("vocoder.n_harmonics"),
                       v.m("vocoder.sine_amp"), v.m("vocoder.noise_std"), v.m("vocoder.seed"),
-                      flat=envelope_passes(v) > 0)
+                      flat=envelope_passes(v) > 0,
+                      cutoff_hz=v.meta.get("vocoder.voicing_cutoff_hz", 0.0),
+                      order=v.meta.get("vocoder.voicing_order", 4))
 
 
 def envelope_pass(v, x, mel):

@@ -207,7 +207,8 @@ def train_vocoder(cfg, data, ckpt, steps, minutes=None, batch=8, seg=32, lr=2e-3
     # Whole utterances, so segments see the same phase, noise and STFT context as synthesis.
     excs = [model.source(mel, excitation(f0[:len(mel)], hop, cfg.audio.sample_rate,
                                          v.n_harmonics, v.sine_amp, v.noise_std, v.seed,
-                                         flat=flat, exact=False))
+                                         flat=flat, exact=False, cutoff_hz=v.voicing_cutoff_hz,
+                                         order=v.voicing_order))
             for f0, mel in zip(data["f0"], data["mel"])]
     log("vocoder sources for %d utterances in %.0f s" % (len(excs), time.time() - t1))
     budget, t0 = Budget(steps, minutes), time.time()  # minutes of training, sources aside
