@@ -29,7 +29,7 @@ typedef struct {
 
 #define EXC_MAX_VOICING_ORDER 16
 /* The flat source stops at the first harmonic whose (f / cutoff)^order exceeds this (weight
- * below 1e-4), which also saves most of the harmonic loop's time. */
+ * below 1e-4, -80 dB), so the harmonic loop ends sooner. */
 #define EXC_VOICING_STOP 1e4
 /* Harmonics beyond this are never summed (the voice loader caps n_harmonics at it). */
 #define EXC_MAX_HARMONICS 1024
