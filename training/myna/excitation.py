@@ -92,8 +92,9 @@ def harmonics(phi, f0s, n_harmonics, nyquist, cutoff_hz=0.0, order=4):
     total = np.zeros_like(phi)
     live = np.ones(phi.shape, dtype=bool)
     for h in range(1, n_harmonics + 1):
-        w, xp = voicing_weights(h * f0s, cutoff_hz, order)
-        live &= (h * f0s < nyquist) & (xp <= VOICING_STOP)
+        fh = h * f0s
+        w, xp = voicing_weights(fh, cutoff_hz, order)
+        live &= (fh < nyquist) & (xp <= VOICING_STOP)
         if not live.any():
             break
         total += np.where(live, w * cur, 0.0)
