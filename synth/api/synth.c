@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "synth/runtime/planted_leak.h"
 #include "synth_internal.h"
 
 /* The first chunk of an utterance is small so playback can start early; later ones are
@@ -168,6 +169,7 @@ myna_status myna_synth_create(const myna_voice *voice, const myna_options *optio
         myna_synth_destroy(s);
         return st;
     }
+    planted_leak("synth_create");
     *out = s;
     return MYNA_OK;
 }

@@ -59,7 +59,9 @@ void rt_ctx_destroy(rt_ctx *ctx);
 const char *rt_ctx_describe(const rt_ctx *ctx); /* e.g. "cpu avx512vnni x2" */
 rt_isa rt_ctx_isa(const rt_ctx *ctx);
 const char *rt_isa_name(rt_isa isa);
-rt_isa rt_cpu_best_isa(void); /* what this CPU supports */
+rt_isa rt_isa_from_name(const char *name); /* rt_isa_name() back; RT_ISA_AUTO if none */
+/* What this CPU supports, capped by $MYNA_CPU_ISA (scalar, neon, avx2, avx512vnni) if set. */
+rt_isa rt_cpu_best_isa(void);
 
 /* Is the Vulkan backend usable here? RT_OK when it was built and a Vulkan device can run it,
  * RT_ERR_UNSUPPORTED otherwise. *has_gpu (may be NULL) is set to 1 when one of the usable

@@ -2,6 +2,7 @@
 #include "synth/runtime/rt_backend.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #ifdef MYNA_HAVE_VULKAN
 rt_status rt_vulkan_backend_create(const rt_config *cfg, const rt_backend **be, void **impl);
@@ -78,6 +79,14 @@ const char *rt_isa_name(rt_isa isa)
         return "avx512vnni";
     }
     return "unknown";
+}
+
+rt_isa rt_isa_from_name(const char *name)
+{
+    static const rt_isa all[] = {RT_ISA_SCALAR, RT_ISA_NEON, RT_ISA_AVX2, RT_ISA_AVX512VNNI};
+    for (size_t i = 0; name && i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(name, rt_isa_name(all[i])) == 0) return all[i];
+    return RT_ISA_AUTO;
 }
 
 size_t rt_i8_row_stride(int k_times_i)

@@ -142,9 +142,6 @@ PYEOF
 if [ -r /usr/share/alsa/alsa.conf ]; then
   printf '</usr/share/alsa/alsa.conf>\npcm.!default { type plug slave { pcm "null" format S16_LE } }\n' \
     > "$T/asound.conf"
-  # LSan off for this run only: ALSA's plugin modules are unloaded before their leaks can be
-  # traced (the same reason test_playback_cli runs without it).
-  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
   ALSA_CONFIG_PATH="$T/asound.conf" timeout 120 "$MYNA" "$S1 $S2" --play --sentence-silence 0.7 \
     --word-times "$T/w4.txt" >/dev/null 2>&1
   rc=$?; [ $rc -eq 0 ] && cmp -s "$T/w2.txt" "$T/w4.txt" && ok || bad "--play word times (exit $rc)"

@@ -8,7 +8,6 @@
 set -u
 GUI=$1
 REF=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
 VOICE=${MYNA_GUI_TEST_VOICE:-en_US-myna}
 THREADS=2
 TEXT="Hello from the desktop window. It highlights every word, one after another."
@@ -45,8 +44,6 @@ EOF
 export ALSA_CONFIG_PATH="$T/asound.conf" SDL_AUDIODRIVER=alsa SDL_VIDEODRIVER=x11
 # The software renderer: no GPU driver under Xvfb, and the same pixels everywhere.
 export SDL_RENDER_DRIVER=software
-# X11, fontconfig and SDL keep some allocations until exit by design; see lsan.supp.
-export LSAN_OPTIONS="suppressions=$HERE/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 "$GUI" --voice "$VOICE" --threads "$THREADS" --size 960x640 --trace --quit-after-speech \
   --screenshot "$T/gui.png" >"$T/trace" 2>"$T/err" &

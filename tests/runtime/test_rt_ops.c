@@ -288,8 +288,56 @@ static void test_contexts(void)
 #endif
 }
 
+/* $MYNA_CPU_ISA caps the level the CPU backend picks and may be asked for. */
+static void test_isa_cap(void)
+{
+    const char *was = getenv("MYNA_CPU_ISA");
+    char *saved = was ? strdup(was) : NULL;
+    if (saved) printf("MYNA_CPU_ISA=%s: best isa %s\n", saved, rt_isa_name(rt_cpu_best_isa()));
+    CHECK(!saved || rt_isa_from_name(saved) == RT_ISA_AUTO ||
+          rt_cpu_best_isa() <= rt_isa_from_name(saved));
+    unsetenv("MYNA_CPU_ISA");
+    rt_isa full = rt_cpu_best_isa();
+
+    static const char *names[] = {"scalar", "neon", "avx2", "avx512vnni", "bogus", ""};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        setenv("MYNA_CPU_ISA", names[i], 1);
+        rt_isa cap = rt_isa_from_name(names[i]), best = rt_cpu_best_isa();
+        if (cap == RT_ISA_AUTO)
+            CHECK(best == full);
+        else
+            CHECK(best <= cap && best <= full && (best == cap || best == full || best == RT_ISA_SCALAR));
+        rt_config cfg = {RT_BACKEND_CPU, 1, RT_ISA_AUTO, -1};
+        rt_ctx *ctx = NULL;
+        CHECK(rt_ctx_create(&cfg, &ctx) == RT_OK && rt_ctx_isa(ctx) == best);
+        rt_ctx_destroy(ctx);
+        if (full > best) { /* a level above the cap is refused, as on a CPU without it */
+            cfg.isa = full;
+            ctx = NULL;
+            CHECK(rt_ctx_create(&cfg, &ctx) == RT_ERR_UNSUPPORTED && ctx == NULL);
+        }
+    }
+    setenv("MYNA_CPU_ISA", "scalar", 1);
+    CHECK(rt_cpu_best_isa() == RT_ISA_SCALAR);
+#if defined(__x86_64__)
+    setenv("MYNA_CPU_ISA", "neon", 1); /* x86 has no NEON level: the cap falls to scalar */
+    CHECK(rt_cpu_best_isa() == RT_ISA_SCALAR);
+    if (full >= RT_ISA_AVX2) {
+        setenv("MYNA_CPU_ISA", "avx2", 1);
+        CHECK(rt_cpu_best_isa() == RT_ISA_AVX2);
+    }
+#endif
+    CHECK(rt_isa_from_name(NULL) == RT_ISA_AUTO && rt_isa_from_name("AVX2") == RT_ISA_AUTO);
+    if (saved)
+        setenv("MYNA_CPU_ISA", saved, 1);
+    else
+        unsetenv("MYNA_CPU_ISA");
+    free(saved);
+}
+
 int main(void)
 {
+    test_isa_cap();
     test_contexts();
     rt_isa isas[4];
     int n = test_isas(isas);

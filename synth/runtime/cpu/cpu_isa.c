@@ -2,8 +2,9 @@
 #include "synth/runtime/cpu/kernels.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 
-rt_isa rt_cpu_best_isa(void)
+static rt_isa detected_isa(void)
 {
 #if defined(MYNA_RT_X86)
     __builtin_cpu_init();
@@ -15,6 +16,26 @@ rt_isa rt_cpu_best_isa(void)
     return RT_ISA_NEON; /* Advanced SIMD is mandatory on AArch64. */
 #endif
     return RT_ISA_SCALAR;
+}
+
+/* $MYNA_CPU_ISA caps the level, so that one machine can run the kernels of smaller ones (the
+ * test suite runs the AVX2 and scalar paths on an AVX-512 machine this way). A cap this
+ * architecture lacks (neon on x86, avx2 on ARM) falls to the next level below that it has;
+ * a value that names no level is ignored: rt_ctx_describe() shows the level in use. */
+static rt_isa capped(rt_isa isa)
+{
+    rt_isa cap = rt_isa_from_name(getenv("MYNA_CPU_ISA"));
+    if (cap == RT_ISA_AUTO || isa <= cap) return isa;
+#if defined(MYNA_RT_X86)
+    return cap == RT_ISA_NEON ? RT_ISA_SCALAR : cap;
+#else
+    return cap;
+#endif
+}
+
+rt_isa rt_cpu_best_isa(void)
+{
+    return capped(detected_isa());
 }
 
 #define ROWOPS(isa)                                                                                \
