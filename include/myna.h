@@ -43,6 +43,12 @@ typedef enum {
     MYNA_ERR_UNSUPPORTED = -10,
     MYNA_ERR_STATE = -11,        /* call out of order, e.g. next() before start() */
     MYNA_ERR_INTERNAL = -12,
+    /* Audio given for analysis (a speaker reference) that cannot be used: */
+    MYNA_ERR_AUDIO_EMPTY = -13,      /* no samples */
+    MYNA_ERR_AUDIO_TOO_SHORT = -14,  /* less than about 1 s of speech */
+    MYNA_ERR_AUDIO_SILENT = -15,     /* below -60 dBFS RMS */
+    MYNA_ERR_AUDIO_CLIPPED = -16,    /* over 1 % of samples at full scale */
+    MYNA_ERR_AUDIO_NOT_FINITE = -17, /* NaN or infinite samples */
 } myna_status;
 
 const char *myna_strerror(myna_status status);
@@ -145,6 +151,27 @@ void myna_free(void *p);
  * NULL. Returns a malloc'ed string in *out (free with myna_free). */
 myna_status myna_text_phonemes(const char *language, const char *lexicon_path, const char *text,
                                size_t len, char **out);
+
+/* ---- speaker encoder: speech at any rate -> speaker embedding ----------------------------
+ * The encoder is a file of its own (general.kind "speaker_encoder"); path NULL opens the
+ * default one, encoders/speaker-encoder.myna under a folder of the voice search path. It runs
+ * on the CPU unless options->backend is MYNA_BACKEND_VULKAN (options may be NULL; threads and
+ * device_index are used). One thread at a time per encoder. */
+typedef struct myna_speaker_encoder myna_speaker_encoder;
+myna_status myna_speaker_encoder_open(const char *path, const myna_options *options,
+                                      myna_speaker_encoder **out, char *error,
+                                      size_t error_size);
+void myna_speaker_encoder_close(myna_speaker_encoder *encoder);
+int myna_speaker_encoder_dim(const myna_speaker_encoder *encoder);
+
+/* embedding[dim] (L2-normalised) of pcm: n_frames frames of `channels` interleaved float
+ * samples (full scale +-1) at sample_rate Hz (1000..768000; resampled to the encoder's rate,
+ * channels mixed down). MYNA_ERR_AUDIO_* for audio that cannot be used, with error saying
+ * why; dim must be myna_speaker_encoder_dim(). Cosine similarity of two embeddings (their
+ * dot product) is higher for the same speaker. */
+myna_status myna_speaker_embed(myna_speaker_encoder *encoder, const float *pcm, size_t n_frames,
+                               int channels, int sample_rate, float *embedding, size_t dim,
+                               char *error, size_t error_size);
 
 #ifdef __cplusplus
 }

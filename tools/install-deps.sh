@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libespeak-ng-dev espeak-ng-data espeak-ng
-  libsndfile1-dev libfftw3-dev
+  libsndfile1-dev libfftw3-dev libsamplerate0-dev
   python3 python3-numpy python3-torch python3-pil
   # torch and numpy link the BLAS Debian selects; without OpenBLAS that is the reference
   # BLAS, and an acoustic training step took ~6 s instead of ~0.9 s. The OpenMP build obeys

@@ -14,7 +14,7 @@
 #include <sndfile.h>
 
 #include "synth/voice/voicefile.h"
-#include "vocoder/logmel.h"
+#include "synth/dsp/logmel.h"
 
 /* Reads an integer key in [1, max] (the bounds the engine's voice loader uses). */
 static int get_int(const vf_file *f, const char *path, const char *key, int max, int *out)

@@ -15,8 +15,9 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myna.config import AcousticConfig, AudioConfig, VocoderConfig, VoiceConfig  # noqa: E402
 from myna.excitation import excitation  # noqa: E402
-from myna.export import export_voice  # noqa: E402
+from myna.export import export_speaker_encoder, export_voice  # noqa: E402
 from myna.models import AcousticModel, Vocoder  # noqa: E402
+from myna.speaker import SpeakerEncoder, SpeakerEncoderConfig, prepare  # noqa: E402
 from myna.voicefile import VoiceWriter  # noqa: E402
 
 SYMBOLS = ["_", "^", "$", "#", ",", ".", "a", "b", "k", "i", "u", "ˈ"]
@@ -150,6 +151,28 @@ def run_io(cfg, ac, voc, speaker):
     return w, summary
 
 
+def speaker_encoder_fixtures(out):
+    """tiny_spkenc_{f32,int8}.myna and tiny_spkenc_io.myna: a random speaker encoder and its
+    PyTorch embedding of a log-mel with silent frames (dropped) and several partials."""
+    torch.manual_seed(11)
+    cfg = SpeakerEncoderConfig(n_mels=10, conv_channels=8, conv_kernel=3, n_conv=2,
+                               lstm_hidden=6, n_lstm=2, dim=5, partial=16, partial_hop=8,
+                               min_frames=10, drop_nats=3.5)
+    model = SpeakerEncoder(cfg).eval()
+    audio = tiny_config(0, 1, 0).audio
+    for int8 in (False, True):
+        export_speaker_encoder(os.path.join(out, f"tiny_spkenc_{'int8' if int8 else 'f32'}.myna"),
+                               model, audio, int8=int8, card="random weights for parity tests")
+    rng = np.random.default_rng(5)
+    mel = rng.normal(-3.0, 1.0, (45, cfg.n_mels)).astype(np.float32)
+    mel[5:10] = -11.0  # silence: below the threshold, left out
+    w = VoiceWriter()
+    w.add_tensor_f32("io.mel", mel)
+    w.add_i64("io.speech_frames", len(prepare(mel, cfg)))
+    w.add_tensor_f32("io.embedding", model.embed(mel).astype(np.float32))
+    w.write(os.path.join(out, "tiny_spkenc_io.myna"))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "tests", "models",
@@ -169,6 +192,7 @@ def main():
         w, summary = run_io(cfg, ac, voc, speaker)
         w.write(os.path.join(out, f"{name}_io.myna"))
         print(name, summary)
+    speaker_encoder_fixtures(out)
 
 
 if __name__ == "__main__":

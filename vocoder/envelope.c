@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fft_plan.h"
-#include "stft.h"
+#include "synth/dsp/fft_plan.h"
+#include "synth/dsp/stft.h"
 
 #define ENV_MAX_LOG_GAIN 12.0
 

@@ -9,8 +9,8 @@
  * FFTW plans are made per call with FFTW_ESTIMATE (fast, deterministic, no wisdom) under
  * fft_plan.h's lock, so gl_render may run in several threads at once. */
 #include "griffinlim.h"
-#include "fft_plan.h"
-#include "stft.h"
+#include "synth/dsp/fft_plan.h"
+#include "synth/dsp/stft.h"
 
 #include <fftw3.h>
 #include <math.h>

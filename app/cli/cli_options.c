@@ -26,6 +26,9 @@ void cli_print_help(FILE *out)
           "      --voice-info [FILE]  describe a voice file (or the --voice)\n"
           "      --speaker N          speaker of a multi-speaker voice\n"
           "      --lexicon FILE       user pronunciations: 'word  p h o n e m e s' per line\n"
+          "Speakers:\n"
+          "      --speaker-embedding AUDIO...  print 'FILE<TAB>embedding' per audio file\n"
+          "      --speaker-encoder FILE       encoder to use (default: the shipped one)\n"
           "Front end:\n"
           "      --phonemes           print the phoneme symbols, one line per sentence\n"
           "      --phoneme-ids        print the voice's phoneme ids, one line per sentence\n"
@@ -49,7 +52,8 @@ void cli_print_help(FILE *out)
           "and in the install prefix's share/myna/voices.\n"
           "One of -o, --raw or --play is required to speak.\n"
           "Exit status: 0 ok, 1 usage, 2 bad input text, 3 voice problem, 4 output not\n"
-          "writable or no usable audio device, 5 synthesis failure, 130 --play interrupted.\n",
+          "writable or no usable audio device, 5 synthesis failure, 6 audio input unreadable\n"
+          "or unusable (empty, too short, silent, clipped, non-finite), 130 --play interrupted.\n",
           out);
 }
 
@@ -117,6 +121,7 @@ static int parse_valued(const char *a, const char *v, cli_options *o)
     else if (is(a, NULL, "--word-times")) o->word_times = v;
     else if (is(a, "-v", "--voice")) o->voice = v;
     else if (is(a, NULL, "--language")) o->language = v;
+    else if (is(a, NULL, "--speaker-encoder")) o->speaker_encoder = v;
     else if (is(a, NULL, "--lexicon")) s->lexicon_path = v;
     else if (is(a, NULL, "--audio-device")) o->audio_device = v;
     else if (is(a, "-r", "--rate")) return parse_float(a, v, 0.25f, 4.0f, &s->rate);
@@ -136,7 +141,8 @@ static int takes_value(const char *a)
     static const char *const valued[] = {
         "-f", "--file", "-o", "--output", "-v", "--voice", "--language", "--lexicon", "-r",
         "--rate", "-p", "--pitch", "--volume", "--sentence-silence", "--speaker", "-t",
-        "--threads", "--device", "--backend", "--vocoder", "--audio-device", "--word-times"};
+        "--threads", "--device", "--backend", "--vocoder", "--audio-device", "--word-times",
+        "--speaker-encoder"};
     for (size_t i = 0; i < sizeof valued / sizeof *valued; i++)
         if (strcmp(a, valued[i]) == 0) return 1;
     return 0;
@@ -149,6 +155,7 @@ static int parse_flag(const char *a, cli_options *o)
     else if (is(a, NULL, "--list-voices")) o->action = ACTION_LIST_VOICES;
     else if (is(a, NULL, "--phonemes")) o->action = ACTION_PHONEMES;
     else if (is(a, NULL, "--phoneme-ids")) o->action = ACTION_PHONEME_IDS;
+    else if (is(a, NULL, "--speaker-embedding")) o->action = ACTION_SPEAKER_EMBEDDING;
     else if (is(a, NULL, "--raw")) o->raw = 1;
     else if (is(a, NULL, "--play")) o->play = 1;
     else if (is(a, NULL, "--list-devices")) o->action = ACTION_LIST_DEVICES;

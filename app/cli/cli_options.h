@@ -12,12 +12,13 @@ enum {
     EXIT_VOICE = 3,     /* voice not found, corrupt or unsupported */
     EXIT_OUTPUT = 4,    /* output cannot be written */
     EXIT_SYNTHESIS = 5, /* backend or model failure */
+    EXIT_AUDIO = 6,     /* an audio file given as input is unreadable or unusable */
     EXIT_INTERRUPTED = 130, /* --play stopped by Ctrl-C (SIGINT) or SIGTERM, shell style */
 };
 
 typedef enum { ACTION_SPEAK, ACTION_LIST_VOICES, ACTION_VOICE_INFO, ACTION_PHONEMES,
                ACTION_PHONEME_IDS, ACTION_HELP, ACTION_VERSION,
-               ACTION_LIST_DEVICES } cli_action;
+               ACTION_LIST_DEVICES, ACTION_SPEAKER_EMBEDDING } cli_action;
 
 typedef struct {
     cli_action action;
@@ -26,6 +27,7 @@ typedef struct {
     const char *output;      /* -o */
     const char *word_times;  /* --word-times FILE: word timings (see word_times.h) */
     const char *language;    /* --language, for --phonemes without a voice */
+    const char *speaker_encoder; /* --speaker-encoder FILE; NULL = the default encoder */
     int raw;                 /* --raw: s16le PCM on stdout */
     int play;                /* --play: speak on the audio device */
     const char *audio_device; /* --audio-device N|NAME; NULL = default output */

@@ -11,6 +11,7 @@
 #include "cli_options.h"
 #include "myna.h"
 #include "playback_cli.h"
+#include "speaker_cli.h"
 #include "text_input.h"
 #include "word_times.h"
 
@@ -217,6 +218,7 @@ int main(int argc, char **argv)
         case ACTION_LIST_VOICES: rc = myna_voice_list(print_voice, NULL) ? EXIT_VOICE : 0; break;
         case ACTION_VOICE_INFO: rc = do_voice_info(&o); break;
         case ACTION_LIST_DEVICES: rc = cli_list_devices(); break;
+        case ACTION_SPEAKER_EMBEDDING: rc = cli_speaker_embedding(&o); break;
         default: {
             if (o.n_words == 0 && !o.text_file) o.text_file = "-";
             if (o.progress < 0) o.progress = !o.quiet && isatty(STDERR_FILENO);

@@ -18,6 +18,11 @@ const char *myna_strerror(myna_status status)
     case MYNA_ERR_UNSUPPORTED: return "operation not supported";
     case MYNA_ERR_STATE: return "call out of order";
     case MYNA_ERR_INTERNAL: return "internal error";
+    case MYNA_ERR_AUDIO_EMPTY: return "audio is empty";
+    case MYNA_ERR_AUDIO_TOO_SHORT: return "audio has less than 1 s of speech";
+    case MYNA_ERR_AUDIO_SILENT: return "audio is silent";
+    case MYNA_ERR_AUDIO_CLIPPED: return "audio is clipped";
+    case MYNA_ERR_AUDIO_NOT_FINITE: return "audio has NaN or infinite samples";
     }
     return "unknown status";
 }

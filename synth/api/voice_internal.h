@@ -19,4 +19,8 @@ struct myna_voice {
     const float *filterbank; /* [n_mels][n_fft/2+1], for the Griffin-Lim debugging vocoder */
 };
 
+/* The first file `relative` (e.g. "encoders/speaker-encoder.myna") under a folder of the voice
+ * search path (myna_voice_resolve's folders, in the same order). */
+myna_status voice_path_find(const char *relative, char *path_out, size_t path_size);
+
 #endif

@@ -86,6 +86,22 @@ static int has_ext(const char *name)
     return n > e && strcmp(name + n - e, VOICE_EXT) == 0;
 }
 
+myna_status voice_path_find(const char *relative, char *path_out, size_t path_size)
+{
+    if (!relative || !*relative || !path_out || path_size == 0) return MYNA_ERR_INVALID_ARGUMENT;
+    search_path sp;
+    build_search_path(&sp);
+    for (int i = 0; i < sp.n; i++) {
+        char cand[PATH_MAX];
+        int w = snprintf(cand, sizeof cand, "%s/%s", sp.dirs[i], relative);
+        if (w < 0 || w >= (int)sizeof cand || !is_file(cand)) continue;
+        if ((size_t)w >= path_size) return MYNA_ERR_INVALID_ARGUMENT;
+        strcpy(path_out, cand);
+        return MYNA_OK;
+    }
+    return MYNA_ERR_VOICE_NOT_FOUND;
+}
+
 myna_status myna_voice_resolve(const char *name, char *path_out, size_t path_size)
 {
     if (!name || !*name || !path_out || path_size == 0) return MYNA_ERR_INVALID_ARGUMENT;

@@ -10,7 +10,7 @@
 #include "check.h"
 #include "vocoder/envelope.h"
 #include "vocoder/excitation.h"
-#include "vocoder/logmel.h"
+#include "synth/dsp/logmel.h"
 
 enum { N_FFT = 128, HOP = 32, WIN = 128, N_MELS = 16, N_BINS = N_FFT / 2 + 1 };
 static const double PI = 3.14159265358979323846;

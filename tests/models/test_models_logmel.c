@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "vocoder/logmel.h"
+#include "synth/dsp/logmel.h"
 
 static const double PI = 3.14159265358979323846;
 

@@ -453,7 +453,7 @@ class FixturesTest(unittest.TestCase):
                     np.testing.assert_allclose(t_new[k].astype(np.float64),
                                                t_old[k].astype(np.float64), atol=1e-4,
                                                err_msg=f"{name}:{k}")
-            self.assertLess(total, 200 * 1024)
+            self.assertLess(total, 256 * 1024)
         for base in ("tiny", "tiny_spk"):
             meta, io = read_voice(os.path.join(FIXTURES, base + "_io.myna"))
             v = reference.Voice(os.path.join(FIXTURES, base + "_f32.myna"))

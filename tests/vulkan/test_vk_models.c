@@ -10,6 +10,7 @@
 #include "models/compare.h"
 #include "models/model_voice.h"
 #include "synth/models/acoustic.h"
+#include "synth/models/speaker_encoder.h"
 #include "vk_test_util.h"
 #include "vocoder/vocoder.h"
 
@@ -141,6 +142,38 @@ static void check_voice(rt_ctx *cpu, rt_ctx *vk, const char *name, const vf_file
     vf_close(vf);
 }
 
+/* The speaker encoder of the fixtures on both contexts, from the fixture's log-mel: int8 sums
+ * are exact on both, so the embeddings agree to float rounding of the f32 parts. */
+static void check_speaker_encoder(rt_ctx *cpu, rt_ctx *vk, const char *name)
+{
+    char path[1024], err[256] = "";
+    vf_file *vf = NULL, *io = NULL;
+    CHECK(vf_open(mv_fixture_path(name, path, sizeof path), &vf, err, sizeof err) == VF_OK);
+    CHECK(vf_open(mv_fixture_path("tiny_spkenc_io.myna", path, sizeof path), &io, err,
+                  sizeof err) == VF_OK);
+    const vf_tensor *mel = io ? vf_find_tensor(io, "io.mel") : NULL;
+    spk_encoder *ec = NULL, *ev = NULL;
+    if (vf && mel) {
+        CHECK(spk_encoder_load(vf, cpu, &ec, err, sizeof err) == 0);
+        CHECK_MSG(spk_encoder_load(vf, vk, &ev, err, sizeof err) == 0, "%s", err);
+    }
+    if (ec && ev) {
+        float a[64], b[64];
+        int dim = spk_encoder_dim(ec), n = (int)mel->dims[0];
+        CHECK(dim <= 64 && spk_encoder_embed(ec, mel->data, n, a) == 0 &&
+              spk_encoder_embed(ev, mel->data, n, b) == 0);
+        double worst = 0;
+        for (int i = 0; i < dim && dim <= 64; i++)
+            worst = fmax(worst, fabs((double)a[i] - b[i]));
+        printf("%s: speaker embedding max |cpu - vulkan| %.3g\n", name, worst);
+        CHECK_MSG(worst < 1e-4, "%s: speaker embeddings differ by %g", name, worst);
+    }
+    spk_encoder_free(ec);
+    spk_encoder_free(ev);
+    vf_close(vf);
+    vf_close(io);
+}
+
 int main(void)
 {
     rt_ctx *cpu, *vk;
@@ -156,6 +189,8 @@ int main(void)
     }
     vf_close(io);
     vf_close(io_spk);
+    check_speaker_encoder(cpu, vk, "tiny_spkenc_f32.myna");
+    check_speaker_encoder(cpu, vk, "tiny_spkenc_int8.myna");
     rt_ctx_destroy(vk);
     rt_ctx_destroy(cpu);
     CHECK(vk_test_validation_clean());

@@ -28,9 +28,10 @@ def conv_oki(conv, norm=None):
     return np.ascontiguousarray(w.transpose(0, 2, 1)), b
 
 
-def add_lstm(vw, prefix, lstm, int8):
-    """prefix.fwd / prefix.bwd, each w_ih [4H][1][I], w_hh [4H][1][H], bias [4H]."""
-    for direction, suffix in (("fwd", ""), ("bwd", "_reverse")):
+def add_lstm(vw, prefix, lstm, int8, bidirectional=True):
+    """prefix.fwd (and prefix.bwd), each w_ih [4H][1][I], w_hh [4H][1][H], bias [4H]."""
+    directions = (("fwd", ""), ("bwd", "_reverse")) if bidirectional else (("fwd", ""),)
+    for direction, suffix in directions:
         w_ih = _np(getattr(lstm, "weight_ih_l0" + suffix))
         w_hh = _np(getattr(lstm, "weight_hh_l0" + suffix))
         bias = _np(getattr(lstm, "bias_ih_l0" + suffix)) + _np(getattr(lstm, "bias_hh_l0" + suffix))
@@ -148,4 +149,29 @@ def export_voice(path, cfg, acoustic, vocoder, symbols, speakers, int8=True, nam
     with torch.no_grad():
         add_acoustic(vw, acoustic, int8)
         add_vocoder(vw, vocoder, int8)
+    vw.write(path)
+
+
+def export_speaker_encoder(path, model, audio, int8=True, card=""):
+    """Writes a speaker encoder (training/myna/speaker.py) as a .myna file of kind
+    "speaker_encoder" (docs/models.md, "Speaker encoder"): its analysis (audio) and weights."""
+    model.eval()
+    c = model.cfg
+    assert c.n_mels == audio.n_mels
+    vw = VoiceWriter()
+    vw.add_str("general.kind", "speaker_encoder")
+    vw.add_str("general.name", "myna-speaker-encoder")
+    vw.add_str("general.license", "CC BY-SA 4.0 (trained on CC BY-SA 4.0 voices)")
+    vw.add_str("general.model_card", card)
+    add_audio_meta(vw, audio)
+    for key in ("conv_channels", "conv_kernel", "n_conv", "lstm_hidden", "n_lstm", "dim",
+                "partial", "partial_hop", "min_frames"):
+        vw.add_i64("speaker_encoder." + key, getattr(c, key))
+    vw.add_f64("speaker_encoder.drop_nats", c.drop_nats)
+    with torch.no_grad():
+        for i, conv in enumerate(model.convs):
+            vw.add_linear(f"spk.conv{i}", *conv_oki(conv), int8=int8)
+        for i, lstm in enumerate(model.lstms):
+            add_lstm(vw, f"spk.lstm{i}", lstm, int8, bidirectional=False)
+        vw.add_linear("spk.proj", *conv_oki(model.proj), int8=False)
     vw.write(path)
