@@ -42,10 +42,12 @@ static myna_status create_backend(myna_synth *s)
         break;
     case MYNA_BACKEND_AUTO: {
         /* Vulkan only on a real GPU: on a CPU implementation (lavapipe) the CPU backend is far
-         * faster. Any Vulkan failure falls back to the CPU. */
+         * faster. Where no GPU device node exists the probe, which loads every installed
+         * Vulkan driver, is not even run. Any Vulkan failure falls back to the CPU. */
         int gpu = 0;
         rs = RT_ERR_UNSUPPORTED;
-        if (rt_vulkan_probe(&gpu) == RT_OK && gpu) rs = rt_ctx_create(&vk, &s->rt);
+        if (rt_gpu_may_exist(NULL) && rt_vulkan_probe(&gpu) == RT_OK && gpu)
+            rs = rt_ctx_create(&vk, &s->rt);
         if (rs != RT_OK) rs = rt_ctx_create(&cpu, &s->rt);
         break;
     }
