@@ -6,6 +6,9 @@
  *                only after every synthesizer using it is destroyed.
  *   myna_synth   Per-utterance state: front end, compute backend, buffers. Use one synth from
  *                one thread at a time; create one per thread for parallel synthesis.
+ *   myna_phonemizer  A voice's text front end alone, for phonemes without audio: no compute
+ *                backend, no model weights, so it starts in a fraction of a synth's time.
+ *                Same threading rule as a synth; close the voice after destroying it.
  *
  * Streaming (pull): myna_synth_start() takes the text, then call myna_synth_next() until it
  * returns MYNA_DONE; each MYNA_OK call hands out the next chunk of audio. Rendering a whole
@@ -145,6 +148,20 @@ myna_status myna_synth_phonemes(myna_synth *synth, const char *text, size_t len,
 /* Same, as ids of the voice's phoneme inventory, space separated, one line per sentence. */
 myna_status myna_synth_phoneme_ids(myna_synth *synth, const char *text, size_t len, char **out);
 void myna_free(void *p);
+
+/* The same front end without a synthesizer: myna_phonemizer_create checks options exactly as
+ * myna_synth_create does (same statuses and messages; only lexicon_path is used) and opens the
+ * voice's front end, but starts no compute backend (no Vulkan probe) and loads no model, so
+ * it also works on a voice whose networks could not be loaded. options may be NULL. */
+typedef struct myna_phonemizer myna_phonemizer;
+myna_status myna_phonemizer_create(const myna_voice *voice, const myna_options *options,
+                                   myna_phonemizer **out, char *error, size_t error_size);
+void myna_phonemizer_destroy(myna_phonemizer *phonemizer);
+/* As myna_synth_phonemes / myna_synth_phoneme_ids, with the same output. */
+myna_status myna_phonemizer_phonemes(myna_phonemizer *phonemizer, const char *text, size_t len,
+                                     char **out);
+myna_status myna_phonemizer_phoneme_ids(myna_phonemizer *phonemizer, const char *text, size_t len,
+                                        char **out);
 
 /* Front end without a voice (used by training to build a phoneme inventory): the symbols for
  * text in an espeak-ng language, space separated, one line per sentence. lexicon_path may be

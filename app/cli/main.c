@@ -116,20 +116,33 @@ static int render(const cli_options *o, myna_synth *s, const char *text, size_t 
     return EXIT_OK;
 }
 
+/* Reports a failed myna_synth_create / myna_phonemizer_create and closes the voice. */
+static int create_failed(myna_status st, const char *err, myna_voice **voice)
+{
+    fprintf(stderr, "myna: %s: %s\n", myna_strerror(st), err);
+    myna_voice_close(*voice);
+    *voice = NULL;
+    if (st == MYNA_ERR_INVALID_ARGUMENT) return EXIT_USAGE;
+    return st == MYNA_ERR_VOICE_FORMAT ? EXIT_VOICE : EXIT_SYNTHESIS;
+}
+
 static int make_synth(const cli_options *o, myna_voice **voice, myna_synth **synth)
 {
     int rc = open_voice(o, voice);
     if (rc != EXIT_OK) return rc;
     char err[512];
     myna_status st = myna_synth_create(*voice, &o->synth, synth, err, sizeof err);
-    if (st != MYNA_OK) {
-        fprintf(stderr, "myna: %s: %s\n", myna_strerror(st), err);
-        myna_voice_close(*voice);
-        *voice = NULL;
-        if (st == MYNA_ERR_INVALID_ARGUMENT) return EXIT_USAGE;
-        return st == MYNA_ERR_VOICE_FORMAT ? EXIT_VOICE : EXIT_SYNTHESIS;
-    }
-    return EXIT_OK;
+    return st == MYNA_OK ? EXIT_OK : create_failed(st, err, voice);
+}
+
+/* Phonemes need only the front end: no backend (no Vulkan probe), no models. */
+static int make_phonemizer(const cli_options *o, myna_voice **voice, myna_phonemizer **ph)
+{
+    int rc = open_voice(o, voice);
+    if (rc != EXIT_OK) return rc;
+    char err[512];
+    myna_status st = myna_phonemizer_create(*voice, &o->synth, ph, err, sizeof err);
+    return st == MYNA_OK ? EXIT_OK : create_failed(st, err, voice);
 }
 
 static int do_phonemes(const cli_options *o, const char *text, size_t len)
@@ -137,16 +150,16 @@ static int do_phonemes(const cli_options *o, const char *text, size_t len)
     char *out = NULL;
     myna_status st;
     myna_voice *voice = NULL;
-    myna_synth *synth = NULL;
+    myna_phonemizer *ph = NULL;
     if (o->language && o->action == ACTION_PHONEMES) {
         st = myna_text_phonemes(o->language, o->synth.lexicon_path, text, len, &out);
     } else {
-        int rc = make_synth(o, &voice, &synth);
+        int rc = make_phonemizer(o, &voice, &ph);
         if (rc != EXIT_OK) return rc;
-        st = o->action == ACTION_PHONEMES ? myna_synth_phonemes(synth, text, len, &out)
-                                          : myna_synth_phoneme_ids(synth, text, len, &out);
+        st = o->action == ACTION_PHONEMES ? myna_phonemizer_phonemes(ph, text, len, &out)
+                                          : myna_phonemizer_phoneme_ids(ph, text, len, &out);
     }
-    myna_synth_destroy(synth);
+    myna_phonemizer_destroy(ph);
     myna_voice_close(voice);
     if (st != MYNA_OK) {
         fprintf(stderr, "myna: %s\n", myna_strerror(st));

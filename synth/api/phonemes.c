@@ -1,10 +1,44 @@
-/* Front-end-only entry points: what the models will see for a text. Training uses
- * myna_text_phonemes (through `myna --phonemes`) so it never reimplements the front end. */
+/* The text front end of a voice, and the front-end-only entry points: what the models will
+ * see for a text. Training uses myna_text_phonemes (through `myna --phonemes`) so it never
+ * reimplements the front end. A myna_phonemizer is a voice's front end without the compute
+ * backend and the models, so front-end-only work pays for neither. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "synth_internal.h"
+
+struct myna_phonemizer {
+    text_front front;
+};
+
+myna_status text_front_open(text_front *f, const myna_voice *voice, const char *lexicon_path,
+                            char *err, size_t err_size)
+{
+    memset(f, 0, sizeof *f);
+    tf_status ts = tf_create(voice->language, &f->tf);
+    if (ts != TF_OK)
+        return api_fail(err, err_size, MYNA_ERR_PHONEMIZER, "libespeak-ng language '%s': %s",
+                        voice->language, tf_strerror(ts));
+    if (lexicon_path) ts = tf_lexicon_load(f->tf, lexicon_path);
+    if (ts != TF_OK) {
+        text_front_close(f);
+        return api_fail(err, err_size, ts == TF_ERR_IO ? MYNA_ERR_IO : MYNA_ERR_INVALID_ARGUMENT,
+                        "lexicon %s: %s", lexicon_path, tf_strerror(ts));
+    }
+    if (tf_inventory_create(voice->symbols, voice->n_symbols, &f->inventory) != TF_OK) {
+        text_front_close(f);
+        return api_fail(err, err_size, MYNA_ERR_VOICE_FORMAT, "phoneme inventory invalid");
+    }
+    return MYNA_OK;
+}
+
+void text_front_close(text_front *f)
+{
+    tf_inventory_destroy(f->inventory);
+    tf_destroy(f->tf);
+    memset(f, 0, sizeof *f);
+}
 
 typedef struct {
     char *data;
@@ -84,13 +118,54 @@ static myna_status phonemize_text(tf_frontend *fe, const tf_inventory *inv, cons
 myna_status myna_synth_phonemes(myna_synth *s, const char *text, size_t len, char **out)
 {
     if (!s) return MYNA_ERR_INVALID_ARGUMENT;
-    return phonemize_text(s->frontend, NULL, text, len, out);
+    return phonemize_text(s->front.tf, NULL, text, len, out);
 }
 
 myna_status myna_synth_phoneme_ids(myna_synth *s, const char *text, size_t len, char **out)
 {
     if (!s) return MYNA_ERR_INVALID_ARGUMENT;
-    return phonemize_text(s->frontend, s->inventory, text, len, out);
+    return phonemize_text(s->front.tf, s->front.inventory, text, len, out);
+}
+
+myna_status myna_phonemizer_create(const myna_voice *voice, const myna_options *options,
+                                   myna_phonemizer **out, char *error, size_t error_size)
+{
+    if (error && error_size) error[0] = '\0';
+    if (!out) return MYNA_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!voice) return MYNA_ERR_INVALID_ARGUMENT;
+    myna_options opt;
+    myna_status st = api_take_options(voice, options, &opt, error, error_size);
+    if (st != MYNA_OK) return st;
+    myna_phonemizer *p = calloc(1, sizeof *p);
+    if (!p) return MYNA_ERR_NO_MEMORY;
+    st = text_front_open(&p->front, voice, opt.lexicon_path, error, error_size);
+    if (st != MYNA_OK) {
+        free(p);
+        return st;
+    }
+    *out = p;
+    return MYNA_OK;
+}
+
+void myna_phonemizer_destroy(myna_phonemizer *p)
+{
+    if (!p) return;
+    text_front_close(&p->front);
+    free(p);
+}
+
+myna_status myna_phonemizer_phonemes(myna_phonemizer *p, const char *text, size_t len, char **out)
+{
+    if (!p) return MYNA_ERR_INVALID_ARGUMENT;
+    return phonemize_text(p->front.tf, NULL, text, len, out);
+}
+
+myna_status myna_phonemizer_phoneme_ids(myna_phonemizer *p, const char *text, size_t len,
+                                        char **out)
+{
+    if (!p) return MYNA_ERR_INVALID_ARGUMENT;
+    return phonemize_text(p->front.tf, p->front.inventory, text, len, out);
 }
 
 myna_status myna_text_phonemes(const char *language, const char *lexicon_path, const char *text,

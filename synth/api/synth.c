@@ -1,6 +1,6 @@
-/* myna_synth: options, lifetime and the pull loop (start / next). The per-sentence stages
- * live in synth_stages.c. */
-#include <math.h>
+/* myna_synth: lifetime, backend choice and the pull loop (start / next). Options are checked
+ * in options.c, the front end opened in phonemes.c; the per-sentence stages live in
+ * synth_stages.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,23 +14,6 @@
 #define CHUNK_FRAMES 64
 #define SILENCE_CHUNK 4096
 
-void myna_options_default(myna_options *o)
-{
-    if (!o) return;
-    memset(o, 0, sizeof *o);
-    o->size = sizeof *o;
-    o->rate = 1.0f;
-    o->pitch_semitones = 0.0f;
-    o->volume = 1.0f;
-    o->sentence_silence = 0.2f;
-    o->speaker = 0;
-    o->threads = 0;
-    o->backend = MYNA_BACKEND_AUTO;
-    o->device_index = -1;
-    o->vocoder = MYNA_VOCODER_NEURAL;
-    o->lexicon_path = NULL;
-}
-
 myna_status synth_fail(myna_synth *s, myna_status status, const char *fmt, ...)
 {
     va_list ap;
@@ -38,45 +21,6 @@ myna_status synth_fail(myna_synth *s, myna_status status, const char *fmt, ...)
     vsnprintf(s->error, sizeof s->error, fmt, ap);
     va_end(ap);
     return status;
-}
-
-static int in_range(float v, float lo, float hi)
-{
-    return isfinite(v) && v >= lo && v <= hi;
-}
-
-/* Copies the caller's options over the defaults, honouring the caller's struct size so an
- * older caller with a shorter struct keeps working. */
-static myna_status take_options(myna_synth *s, const myna_options *user)
-{
-    myna_options_default(&s->opt);
-    if (user) {
-        if (user->size < offsetof(myna_options, rate) + sizeof(float) || user->size > 4096)
-            return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "options.size is %zu", user->size);
-        size_t n = user->size < sizeof s->opt ? user->size : sizeof s->opt;
-        memcpy(&s->opt, user, n);
-        s->opt.size = sizeof s->opt;
-    }
-    const myna_options *o = &s->opt;
-    if (!in_range(o->rate, 0.25f, 4.0f))
-        return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "rate %g outside [0.25, 4]", o->rate);
-    if (!in_range(o->pitch_semitones, -12.0f, 12.0f))
-        return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "pitch %g outside [-12, 12] semitones",
-                          o->pitch_semitones);
-    if (!in_range(o->volume, 0.0f, 4.0f))
-        return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "volume %g outside [0, 4]", o->volume);
-    if (!in_range(o->sentence_silence, 0.0f, 10.0f))
-        return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT,
-                          "sentence silence %g outside [0, 10] seconds", o->sentence_silence);
-    if (o->speaker < 0 || (size_t)o->speaker >= s->voice->n_speakers)
-        return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "speaker %d: the voice has %zu",
-                          o->speaker, s->voice->n_speakers);
-    if (o->threads < 0 || o->threads > 256)
-        return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "threads %d outside [0, 256]",
-                          o->threads);
-    if (o->vocoder != MYNA_VOCODER_NEURAL && o->vocoder != MYNA_VOCODER_GRIFFIN_LIM)
-        return synth_fail(s, MYNA_ERR_INVALID_ARGUMENT, "unknown vocoder %d", (int)o->vocoder);
-    return MYNA_OK;
 }
 
 static myna_status create_backend(myna_synth *s)
@@ -98,10 +42,12 @@ static myna_status create_backend(myna_synth *s)
         break;
     case MYNA_BACKEND_AUTO: {
         /* Vulkan only on a real GPU: on a CPU implementation (lavapipe) the CPU backend is far
-         * faster. Any Vulkan failure falls back to the CPU. */
+         * faster. Where no GPU device node exists the probe, which loads every installed
+         * Vulkan driver, is not even run. Any Vulkan failure falls back to the CPU. */
         int gpu = 0;
         rs = RT_ERR_UNSUPPORTED;
-        if (rt_vulkan_probe(&gpu) == RT_OK && gpu) rs = rt_ctx_create(&vk, &s->rt);
+        if (rt_gpu_may_exist(NULL) && rt_vulkan_probe(&gpu) == RT_OK && gpu)
+            rs = rt_ctx_create(&vk, &s->rt);
         if (rs != RT_OK) rs = rt_ctx_create(&cpu, &s->rt);
         break;
     }
@@ -133,23 +79,6 @@ static myna_status load_models(myna_synth *s)
     return MYNA_OK;
 }
 
-static myna_status create_frontend(myna_synth *s)
-{
-    tf_status ts = tf_create(s->voice->language, &s->frontend);
-    if (ts != TF_OK)
-        return synth_fail(s, MYNA_ERR_PHONEMIZER, "libespeak-ng language '%s': %s",
-                          s->voice->language, tf_strerror(ts));
-    if (s->opt.lexicon_path) {
-        ts = tf_lexicon_load(s->frontend, s->opt.lexicon_path);
-        if (ts != TF_OK)
-            return synth_fail(s, ts == TF_ERR_IO ? MYNA_ERR_IO : MYNA_ERR_INVALID_ARGUMENT,
-                              "lexicon %s: %s", s->opt.lexicon_path, tf_strerror(ts));
-    }
-    ts = tf_inventory_create(s->voice->symbols, s->voice->n_symbols, &s->inventory);
-    if (ts != TF_OK) return synth_fail(s, MYNA_ERR_VOICE_FORMAT, "phoneme inventory invalid");
-    return MYNA_OK;
-}
-
 myna_status myna_synth_create(const myna_voice *voice, const myna_options *options,
                               myna_synth **out, char *error, size_t error_size)
 {
@@ -160,8 +89,9 @@ myna_status myna_synth_create(const myna_voice *voice, const myna_options *optio
     myna_synth *s = calloc(1, sizeof *s);
     if (!s) return MYNA_ERR_NO_MEMORY;
     s->voice = voice;
-    myna_status st = take_options(s, options);
-    if (st == MYNA_OK) st = create_frontend(s);
+    myna_status st = api_take_options(voice, options, &s->opt, s->error, sizeof s->error);
+    if (st == MYNA_OK)
+        st = text_front_open(&s->front, voice, s->opt.lexicon_path, s->error, sizeof s->error);
     if (st == MYNA_OK) st = create_backend(s);
     if (st == MYNA_OK) st = load_models(s);
     if (st != MYNA_OK) {
@@ -180,8 +110,7 @@ void myna_synth_destroy(myna_synth *s)
     voc_model_free(s->vocoder);
     ac_model_free(s->acoustic);
     rt_ctx_destroy(s->rt);
-    tf_inventory_destroy(s->inventory);
-    tf_destroy(s->frontend);
+    text_front_close(&s->front);
     free(s->text);
     free(s->sent.mel);
     free(s->sent.excitation);

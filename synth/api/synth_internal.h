@@ -24,6 +24,26 @@ typedef enum {
     PHASE_DONE,
 } synth_phase;
 
+/* A voice's text front end: libespeak-ng with the user lexicon, and the voice's phoneme
+ * inventory. Owned by a myna_synth or a myna_phonemizer (phonemes.c). */
+typedef struct {
+    tf_frontend *tf;
+    tf_inventory *inventory;
+} text_front;
+
+/* Opens the front end for the voice's language; on failure writes err and returns the status
+ * (everything opened so far is closed again). */
+myna_status text_front_open(text_front *f, const myna_voice *voice, const char *lexicon_path,
+                            char *err, size_t err_size);
+void text_front_close(text_front *f);
+
+/* Writes a one-line message to err (when err_size > 0) and returns status (options.c). */
+myna_status api_fail(char *err, size_t err_size, myna_status status, const char *fmt, ...);
+/* Copies the caller's options (NULL: the defaults) into *opt and checks them against the voice
+ * (options.c). */
+myna_status api_take_options(const myna_voice *voice, const myna_options *user, myna_options *opt,
+                             char *err, size_t err_size);
+
 /* The current sentence after the acoustic model (owned by the synth, reused). */
 typedef struct {
     int n_frames;
@@ -37,8 +57,7 @@ typedef struct {
 struct myna_synth {
     const myna_voice *voice;
     myna_options opt;
-    tf_frontend *frontend;
-    tf_inventory *inventory;
+    text_front front;
     rt_ctx *rt;
     ac_model *acoustic;
     voc_model *vocoder; /* NULL when the Griffin-Lim debugging vocoder is selected */

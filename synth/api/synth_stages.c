@@ -84,7 +84,7 @@ myna_status stage_sentence_to_frames(myna_synth *s, const char *sentence, size_t
 {
     s->sent.n_frames = s->sent.frame_pos = 0;
     tf_phonemes ph;
-    tf_status ts = tf_phonemize(s->frontend, sentence, len, &ph);
+    tf_status ts = tf_phonemize(s->front.tf, sentence, len, &ph);
     if (ts != TF_OK)
         return synth_fail(s, ts == TF_ERR_NOMEM ? MYNA_ERR_NO_MEMORY : MYNA_ERR_PHONEMIZER,
                           "phonemizer: %s", tf_strerror(ts));
@@ -95,7 +95,7 @@ myna_status stage_sentence_to_frames(myna_synth *s, const char *sentence, size_t
         st = synth_fail(s, MYNA_ERR_NO_MEMORY, "phoneme ids");
         goto out;
     }
-    tf_inventory_map(s->inventory, &ph, ids, &n_ids, &n_unknown);
+    tf_inventory_map(s->front.inventory, &ph, ids, &n_ids, &n_unknown);
     /* Only boundary and pause symbols: nothing to say in this sentence. */
     if (n_ids <= 2) goto out;
 

@@ -70,6 +70,18 @@ rt_isa rt_cpu_best_isa(void);
  * call it once, not per sentence. */
 rt_status rt_vulkan_probe(int *has_gpu);
 
+/* Can this machine have a GPU that a Vulkan driver would drive? 1 when it may, 0 when it
+ * cannot. Call it before rt_vulkan_probe when only a GPU is of interest (--backend auto):
+ * creating a Vulkan instance loads every installed driver, and lavapipe alone (LLVM) costs
+ * about 50 MB and 100-300 ms on a GPU-less 2-core machine. This looks only at device nodes:
+ * on Linux every GPU driver has a DRM render node (dev_dir/dri/renderD*), or, outside DRM,
+ * nvidiactl (NVIDIA's proprietary driver), dxg (WSL2), mali0 (Arm Mali) or kgsl-3d0
+ * (Qualcomm Adreno) in dev_dir. A display-only dri/card* does not count. A node that cannot
+ * be looked at counts, and elsewhere than Linux the answer is always 1. dev_dir NULL means
+ * "/dev" (tests pass another folder). $MYNA_GPU_PROBE=always makes it 1 (a driver with a
+ * node of its own not listed here), =never makes it 0. */
+int rt_gpu_may_exist(const char *dev_dir);
+
 /* ---- activation buffers ------------------------------------------------------------------ */
 rt_status rt_buf_create(rt_ctx *ctx, int rows, int cols, rt_buf **out); /* zero-filled */
 void rt_buf_destroy(rt_ctx *ctx, rt_buf *b);

@@ -122,6 +122,66 @@ static void test_errors(const myna_voice *v)
     myna_synth_destroy(s);
 }
 
+/* Creates a phonemizer and a synthesizer with the same options: both must give the same
+ * status and, on failure, the same message. */
+static myna_status create_both(const myna_voice *v, const myna_options *o, myna_phonemizer **p)
+{
+    char perr[512], serr[512];
+    myna_synth *s = NULL;
+    myna_status ps = myna_phonemizer_create(v, o, p, perr, sizeof perr);
+    myna_status ss = myna_synth_create(v, o, &s, serr, sizeof serr);
+    CHECK_MSG(ps == ss, "phonemizer %d, synth %d", ps, ss);
+    if (ps != MYNA_OK) CHECK_MSG(strcmp(perr, serr) == 0, "'%s' vs '%s'", perr, serr);
+    if (ps != MYNA_OK) CHECK(*p == NULL);
+    myna_synth_destroy(s);
+    return ps;
+}
+
+/* The front end without a synthesizer: same checks of options, same phonemes and ids. */
+static void test_phonemizer(const myna_voice *v)
+{
+    myna_options o;
+    myna_options_default(&o);
+    o.backend = MYNA_BACKEND_CPU; /* the reference synth: no Vulkan probe needed */
+    myna_phonemizer *p = NULL;
+    CHECK(create_both(v, &o, &p) == MYNA_OK && p != NULL);
+    myna_synth *s = NULL;
+    CHECK(myna_synth_create(v, &o, &s, NULL, 0) == MYNA_OK);
+    const char *text = "Dr. Smith paid $500. Then he left!";
+    char *a = NULL, *b = NULL, *ia = NULL, *ib = NULL;
+    CHECK(myna_phonemizer_phonemes(p, text, strlen(text), &a) == MYNA_OK);
+    CHECK(myna_synth_phonemes(s, text, strlen(text), &b) == MYNA_OK);
+    CHECK(myna_phonemizer_phoneme_ids(p, text, strlen(text), &ia) == MYNA_OK);
+    CHECK(myna_synth_phoneme_ids(s, text, strlen(text), &ib) == MYNA_OK);
+    CHECK(a && b && strcmp(a, b) == 0 && strchr(a, '\n') != strrchr(a, '\n'));
+    CHECK(ia && ib && strcmp(ia, ib) == 0 && strcmp(a, ia) != 0);
+    myna_free(a), myna_free(b), myna_free(ia), myna_free(ib);
+    char *bad = NULL;
+    CHECK(myna_phonemizer_phonemes(p, "bad \xc3\x28", 6, &bad) == MYNA_ERR_TEXT_ENCODING);
+    CHECK(bad == NULL);
+    CHECK(myna_phonemizer_phonemes(NULL, "a", 1, &bad) == MYNA_ERR_INVALID_ARGUMENT);
+    CHECK(myna_phonemizer_phoneme_ids(p, "a", 1, NULL) == MYNA_ERR_INVALID_ARGUMENT);
+    myna_synth_destroy(s);
+    myna_phonemizer_destroy(p);
+    myna_phonemizer_destroy(NULL);
+
+    o.rate = 0.0f;
+    CHECK(create_both(v, &o, &p) == MYNA_ERR_INVALID_ARGUMENT);
+    myna_options_default(&o);
+    o.speaker = 99;
+    CHECK(create_both(v, &o, &p) == MYNA_ERR_INVALID_ARGUMENT);
+    myna_options_default(&o);
+    o.size = 3;
+    CHECK(create_both(v, &o, &p) == MYNA_ERR_INVALID_ARGUMENT);
+    myna_options_default(&o);
+    o.backend = MYNA_BACKEND_CPU;
+    o.lexicon_path = "/nonexistent-lexicon.txt";
+    CHECK(create_both(v, &o, &p) == MYNA_ERR_IO);
+    CHECK(myna_phonemizer_create(v, NULL, NULL, NULL, 0) == MYNA_ERR_INVALID_ARGUMENT);
+    CHECK(myna_phonemizer_create(NULL, NULL, &p, NULL, 0) == MYNA_ERR_INVALID_ARGUMENT);
+    CHECK(p == NULL);
+}
+
 int main(void)
 {
     char path[PATH_MAX];
@@ -136,6 +196,7 @@ int main(void)
     CHECK(myna_voice_info(v, "no.such.key") == NULL);
 
     test_errors(v);
+    test_phonemizer(v);
 
     /* Two synthesizers sharing one voice on two threads give the same audio. */
     job jobs[2] = {{v, {0}, 0}, {v, {0}, 0}};

@@ -167,6 +167,69 @@ grep -q "ac.embedding" "$T/out" && grep -q "voc." "$T/out" && ok || bad "voice-i
 expect_exit 0 "list voices" -- "$MYNA" --list-voices
 grep -q "en_US-myna" "$T/out" && ok || bad "list-voices: $(cat "$T/out")"
 
+# Front-end-only commands load no model: --phonemes still works on a voice whose acoustic
+# model cannot be loaded (its embedding renamed), which speaking refuses.
+voice=$("$MYNA" --list-voices | awk -F'\t' '$1 ~ /myna/ {print $4; exit}')
+"$PY" - "$voice" "$T/noac.myna" <<'PYEOF' || bad "cannot make the voice without ac.embedding"
+import sys
+d = open(sys.argv[1], "rb").read()
+assert d.count(b"ac.embedding") == 1
+open(sys.argv[2], "wb").write(d.replace(b"ac.embedding", b"zz.embedding"))
+PYEOF
+"$MYNA" --phonemes "Hello world." > "$T/ph_ref"
+expect_exit 0 "phonemes, voice without its acoustic model" -- "$MYNA" --phonemes --voice "$T/noac.myna" "Hello world."
+cmp -s "$T/out" "$T/ph_ref" && ok || bad "phonemes differ without the acoustic model: $(cat "$T/out")"
+expect_exit 0 "phoneme ids, voice without its acoustic model" -- "$MYNA" --phoneme-ids --voice "$T/noac.myna" "Hi."
+expect_exit 3 "speaking, voice without its acoustic model" -- "$MYNA" "Hi." --voice "$T/noac.myna" -o "$T/x.wav"
+grep -q "ac.embedding" "$T/err" && ok || bad "no-acoustic-model message: $(cat "$T/err")"
+expect_exit 1 "phonemes, speaker out of range" -- "$MYNA" --phonemes --speaker 7 "Hi."
+expect_exit 5 "phonemes, missing lexicon" -- "$MYNA" --phonemes --lexicon "$T/none.txt" "Hi."
+
+# No Vulkan instance unless a GPU may be there. Creating one (vkCreateInstance) makes the
+# loader scan its icd.d / layer folders and load every driver, lavapipe's LLVM included; seen
+# with strace -f as opens under .../vulkan/ or of a libvulkan_* driver (the loader library
+# libvulkan.so.1 itself is linked in and does not count). LeakSanitizer cannot run under
+# ptrace, so the sanitizer build's leak check is off for these runs.
+# vk_trace NAME -- command...: traces the command's opens into $T/NAME.trace; sets rc.
+vk_trace() {
+  local name=$1; shift 2
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+    env -u VK_ICD_FILENAMES -u VK_DRIVER_FILES -u VK_ADD_DRIVER_FILES \
+    timeout 300 strace -f -qq -e trace=open,openat -o "$T/$name.trace" "$@" >/dev/null 2>"$T/err"
+  rc=$?
+}
+vk_opened() { grep -qE '/vulkan/(icd|implicit_layer|explicit_layer)\.d|libvulkan_[A-Za-z0-9_]+\.so' "$T/$1.trace"; }
+if ! command -v strace >/dev/null || ! strace -f -qq -o /dev/null true 2>/dev/null; then
+  echo "SKIP: strace missing or not permitted: not checking which commands load Vulkan drivers"
+else
+  for cmd in "--phonemes Hi." "--phoneme-ids Hi." "--voice-info" "--list-voices"; do
+    # shellcheck disable=SC2086
+    vk_trace fe -- "$MYNA" $cmd
+    [ $rc -eq 0 ] && ! vk_opened fe && ok ||
+      bad "myna $cmd: exit $rc or a Vulkan instance: $(grep -m3 -E '/vulkan/|libvulkan_' "$T/fe.trace")"
+  done
+  # --backend auto probes only where a GPU device node exists (rt_gpu_may_exist in rt.h).
+  gpu_node=0
+  for n in /dev/dri/renderD* /dev/nvidiactl /dev/dxg /dev/mali0 /dev/kgsl-3d0; do
+    [ -e "$n" ] && gpu_node=1
+  done
+  [ "${MYNA_GPU_PROBE:-}" = always ] && gpu_node=1
+  [ "${MYNA_GPU_PROBE:-}" = never ] && gpu_node=0
+  vk_trace auto -- "$MYNA" "Hi." --backend auto -o "$T/x.wav"
+  if grep -q 'libvulkan\.so\.1"' "$T/auto.trace"; then # the Vulkan backend is built in
+    made=0; vk_opened auto && made=1
+    [ $rc -eq 0 ] && [ $made -eq $gpu_node ] && ok ||
+      bad "--backend auto: exit $rc, GPU node $gpu_node but Vulkan instance made $made"
+    # The same trace does see an instance: forced probe, and --backend vulkan.
+    MYNA_GPU_PROBE=always vk_trace forced -- "$MYNA" "Hi." --backend auto -o "$T/x.wav"
+    [ $rc -eq 0 ] && vk_opened forced && ok || bad "MYNA_GPU_PROBE=always: exit $rc, no Vulkan instance seen"
+    MYNA_GPU_PROBE=never vk_trace vk -- "$MYNA" --backend vulkan "Hi." -o "$T/x.wav"
+    [ $rc -le 5 ] && vk_opened vk && ok || bad "--backend vulkan: exit $rc, no Vulkan instance seen"
+  else
+    echo "SKIP: myna built without the Vulkan backend: --backend auto probe not checked"
+  fi
+fi
+
 # Bad text.
 expect_exit 2 "empty text" -- "$MYNA" "" -o "$T/x.wav"
 [ ! -e "$T/x.wav" ] && ok || bad "empty text left a file"
@@ -197,7 +260,6 @@ expect_exit 3 "missing voice" -- "$MYNA" "Hi." --voice "$T/none.myna" -o "$T/x.w
 expect_exit 3 "empty voice" -- "$MYNA" "Hi." --voice "$T/empty.myna" -o "$T/x.wav"
 head -c 5000 /dev/urandom > "$T/garbage.myna"
 expect_exit 3 "garbage voice" -- "$MYNA" "Hi." --voice "$T/garbage.myna" -o "$T/x.wav"
-voice=$("$MYNA" --list-voices | awk -F'\t' '$1 ~ /myna/ {print $4; exit}')
 size=$(stat -c %s "$voice")
 for cut in 7 48 200 $((size / 2)) $((size - 1)); do
   head -c "$cut" "$voice" > "$T/trunc.myna"

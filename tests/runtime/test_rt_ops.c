@@ -3,6 +3,8 @@
 #include "rt_test_util.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void test_buffers(rt_ctx *ctx)
 {
@@ -335,8 +337,91 @@ static void test_isa_cap(void)
     free(saved);
 }
 
+/* Creates (or, with make == 0, removes) the empty file dir/name: a stand-in for a device node,
+ * since rt_gpu_may_exist goes by names only. */
+static void fake_node(const char *dir, const char *name, int make)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    if (!make) {
+        CHECK(remove(p) == 0);
+        return;
+    }
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+}
+
+/* On Linux, what rt_gpu_may_exist finds in a device folder without the override. */
+static void check_gpu_nodes(const char *dev)
+{
+    char dri[512];
+    snprintf(dri, sizeof dri, "%s/dri", dev);
+    CHECK(rt_gpu_may_exist(dev) == 0); /* no dri folder at all (a container, a VM) */
+    CHECK(mkdir(dri, 0755) == 0);
+    CHECK(rt_gpu_may_exist(dev) == 0);
+    fake_node(dri, "card0", 1); /* simpledrm / efifb: a display, nothing to render on */
+    fake_node(dri, "by-path", 1);
+    CHECK(rt_gpu_may_exist(dev) == 0);
+    fake_node(dri, "renderD128", 1);
+    CHECK(rt_gpu_may_exist(dev) == 1);
+    fake_node(dri, "renderD128", 0);
+    CHECK(rt_gpu_may_exist(dev) == 0);
+    static const char *non_drm[] = {"nvidiactl", "dxg", "mali0", "kgsl-3d0"};
+    for (size_t i = 0; i < sizeof non_drm / sizeof *non_drm; i++) {
+        fake_node(dev, non_drm[i], 1);
+        CHECK_MSG(rt_gpu_may_exist(dev) == 1, "%s", non_drm[i]);
+        fake_node(dev, non_drm[i], 0);
+    }
+    fake_node(dev, "nvidia0", 1); /* only nvidiactl says the driver is loaded */
+    CHECK(rt_gpu_may_exist(dev) == 0);
+    fake_node(dev, "nvidia0", 0);
+    /* A dri folder that cannot be read may hide a render node (root reads it regardless). */
+    CHECK(chmod(dri, 0) == 0);
+    if (geteuid() != 0) CHECK(rt_gpu_may_exist(dev) == 1);
+    CHECK(chmod(dri, 0755) == 0);
+    fake_node(dri, "card0", 0);
+    fake_node(dri, "by-path", 0);
+    CHECK(rmdir(dri) == 0);
+    CHECK(rt_gpu_may_exist("/nonexistent-myna-dev") == 0);
+}
+
+/* rt_gpu_may_exist: a render node or a non-DRM GPU node says "maybe", a display-only card
+ * node or nothing says "no"; $MYNA_GPU_PROBE overrides either way. */
+static void test_gpu_may_exist(void)
+{
+    const char *was = getenv("MYNA_GPU_PROBE");
+    char *saved = was ? strdup(was) : NULL;
+    unsetenv("MYNA_GPU_PROBE");
+    char dev[] = "/tmp/myna-dev-XXXXXX";
+    CHECK(mkdtemp(dev) != NULL);
+#ifdef __linux__
+    check_gpu_nodes(dev);
+    printf("this machine: a GPU %s\n", rt_gpu_may_exist(NULL) ? "may exist" : "cannot exist");
+#else
+    CHECK(rt_gpu_may_exist(dev) == 1); /* no cheap test: the Vulkan probe decides */
+#endif
+    setenv("MYNA_GPU_PROBE", "always", 1);
+    CHECK(rt_gpu_may_exist(dev) == 1 && rt_gpu_may_exist("/nonexistent-myna-dev") == 1);
+    setenv("MYNA_GPU_PROBE", "never", 1);
+    fake_node(dev, "nvidiactl", 1);
+    CHECK(rt_gpu_may_exist(dev) == 0);
+    fake_node(dev, "nvidiactl", 0);
+#ifdef __linux__
+    setenv("MYNA_GPU_PROBE", "bogus", 1); /* an unknown value changes nothing */
+    CHECK(rt_gpu_may_exist(dev) == 0);
+#endif
+    CHECK(rmdir(dev) == 0);
+    if (saved)
+        setenv("MYNA_GPU_PROBE", saved, 1);
+    else
+        unsetenv("MYNA_GPU_PROBE");
+    free(saved);
+}
+
 int main(void)
 {
+    test_gpu_may_exist();
     test_isa_cap();
     test_contexts();
     rt_isa isas[4];
