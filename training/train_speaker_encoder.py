@@ -35,7 +35,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from myna.audio import MelSpec  # noqa: E402
+from myna.audio import MelSpec, hz_to_mel, mel_to_hz  # noqa: E402
 from myna.config import AudioConfig  # noqa: E402
 from myna.export import export_speaker_encoder  # noqa: E402
 from myna.speaker import (AAMSoftmax, SpeakerEncoder, SpeakerEncoderConfig,  # noqa: E402
@@ -127,6 +127,9 @@ def stage_corpus(args):
     clips = {clip_class(f): os.path.join(clips_dir, f)
              for f in sorted(os.listdir(clips_dir)) if f.endswith(".flac")}
     test = held_out(clips)
+    if args.clips is not None:  # a toy corpus (the smoke test): the first N training voices
+        train = [c for c in clips if c not in test][:args.clips]
+        clips = {c: p for c, p in clips.items() if c in test or c in train}
     for cls, src in clips.items():
         d = os.path.join(wav, cls)
         os.makedirs(d, exist_ok=True)
@@ -219,13 +222,38 @@ def load_features(args):
     return classes, data
 
 
-def batch(data, cfg, size, rng):
+def band_centres_hz(audio):
+    """Centre frequency of each mel band of the analysis."""
+    lo, hi = hz_to_mel(audio.fmin), hz_to_mel(audio.fmax)
+    return np.array([mel_to_hz(lo + (m + 1) * (hi - lo) / (audio.n_mels + 1))
+                     for m in range(audio.n_mels)])
+
+
+def channel_augment(x, centres, rng):
+    """What recording channels do to a prepared crop [T][n_mels], so that the encoder learns
+    to ignore it: half the crops lose the bands above a cut-off of 3.5-8 kHz (a lower sample
+    rate: a 16 kHz copy of a reference otherwise scored cosine 0.84 against its 22.05 kHz
+    original, below a different sentence of the same voice), half get a random tilt and bump
+    of up to +-1 nat (microphone and room colour). The gain is removed again afterwards."""
+    if rng.random() < 0.5:
+        fc = rng.uniform(3500.0, 8000.0)
+        octaves = np.log2(np.maximum(centres / fc, 1.0))
+        x = x - np.minimum(octaves * 24.0, 9.0)[None, :]  # about -24 nats per octave, floored
+    if rng.random() < 0.5:
+        pos = np.linspace(-1.0, 1.0, x.shape[1])
+        bump = np.exp(-((pos - rng.uniform(-1, 1)) / rng.uniform(0.1, 0.5)) ** 2)
+        x = x + rng.uniform(-0.5, 0.5) * pos + rng.uniform(-0.5, 0.5) * bump
+    return x - x.mean()
+
+
+def batch(data, cfg, size, rng, centres=None):
     x = np.empty((size, cfg.partial, cfg.n_mels), dtype=np.float32)
     y = rng.integers(0, len(data), size)
     for b, c in enumerate(y):
         u = data[c][rng.integers(0, len(data[c]))]
         s = rng.integers(0, len(u) - cfg.partial + 1)
-        x[b] = u[s:s + cfg.partial]
+        crop = u[s:s + cfg.partial].astype(np.float32)
+        x[b] = crop if centres is None else channel_augment(crop, centres, rng)
     return torch.from_numpy(x), torch.from_numpy(y)
 
 
@@ -248,6 +276,7 @@ def stage_train(args, cfg):
             step, history = st["step"], st["history"]
             print(f"resumed at step {step}")
     rng = np.random.default_rng(1234 + step)
+    centres = band_centres_hz(AudioConfig())
     t0, last_save = time.time(), time.time()
     model.train()
     while step < args.steps:
@@ -257,7 +286,7 @@ def stage_train(args, cfg):
         # the margin grows from 0 over the first fifth: with it from the start, AAM-softmax
         # stalled near chance here (loss 11.8, accuracy 0.4 % after 300 steps)
         head.margin = args.margin * min(1.0, step / (0.2 * args.steps))
-        x, y = batch(data, cfg, args.batch, rng)
+        x, y = batch(data, cfg, args.batch, rng, centres if args.augment else None)
         loss, acc = head(model(x), y)
         opt.zero_grad()
         loss.backward()
@@ -265,7 +294,7 @@ def stage_train(args, cfg):
         opt.step()
         step += 1
         history.append((step, float(loss), float(acc)))
-        if step % 50 == 0:
+        if step % 50 == 0 or step == args.steps:
             recent = history[-50:]
             print(f"step {step}/{args.steps} loss {np.mean([h[1] for h in recent]):.3f} "
                   f"acc {np.mean([h[2] for h in recent]):.3f} lr {lr:.2e} "
@@ -294,6 +323,22 @@ def segments(path, seconds=SEGMENT_S):
     return [x[i:i + n] for i in range(0, len(x) - n + 1, n)]
 
 
+class MeanMelBaseline:
+    """A reference point that learns nothing: the mean of the prepared log-mel frames
+    (centred), as an embedding. The encoder must beat it by far."""
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+
+    def embed(self, mel):
+        x = prepare(mel, self.cfg)
+        if x is None:
+            return None
+        m = x.astype(np.float64).mean(axis=0)
+        m -= m.mean()
+        return m / max(np.linalg.norm(m), 1e-12)
+
+
 def eval_embeddings(args, model):
     """{speaker: [embedding of each 3-s segment]} for the held-out voices and m1."""
     a = AudioConfig()
@@ -311,6 +356,73 @@ def eval_embeddings(args, model):
         if e is not None:
             m1.append(e)
     out["real_speaker_m1"] = m1
+    return out
+
+
+def band_limited(x, rate):
+    """x (at RATE) through `rate` and back with sox, as a reference recorded at that rate."""
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b, c = (os.path.join(tmp, n) for n in ("a.wav", "b.wav", "c.wav"))
+        write_wav(a, x)
+        subprocess.run(["sox", a, "-r", str(rate), b], check=True)
+        subprocess.run(["sox", b, "-r", str(RATE), c], check=True)
+        return read_wav(c)
+
+
+def cross_rate_eer(args, model, rate=16000):
+    """EER of held-out trials enrolled on a full-band segment and tested on other segments
+    recorded at `rate` (band-limited copies), and the mean cosine of a segment to its own copy."""
+    a = AudioConfig()
+    spec = MelSpec(a.sample_rate, a.n_fft, a.hop, a.win, a.n_mels, a.fmin, a.fmax, a.log_floor)
+    test = json.load(open(os.path.join(args.work, "split.json")))["held_out"]
+    full, low = [], []
+    for cls in test:
+        for k, x in enumerate(segments(os.path.join(args.work, "wav", cls, "clip.wav"))):
+            e, f = model.embed(spec.numpy(x)), model.embed(spec.numpy(band_limited(x, rate)))
+            if e is not None and f is not None:
+                full.append((cls, k, e))
+                low.append((cls, k, f))
+    scores, targets = [], []
+    for spk_a, ka, ea in full:
+        for spk_b, kb, eb in low:
+            if (spk_a, ka) != (spk_b, kb):
+                scores.append(float(ea @ eb))
+                targets.append(spk_a == spk_b)
+    own = np.mean([float(e @ f) for (_, _, e), (_, _, f) in zip(full, low)])
+    return equal_error_rate(scores, targets), float(own)
+
+
+def write_wav(path, x):
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def engine_embeddings(args, encoder):
+    """The same segments as eval_embeddings, embedded by the C engine (`myna
+    --speaker-embedding` with the exported int8 encoder)."""
+    test = json.load(open(os.path.join(args.work, "split.json")))["held_out"]
+    jobs = [(cls, segments(os.path.join(args.work, "wav", cls, "clip.wav"))) for cls in test]
+    m1_dir = os.path.join(args.work, "eval_m1")
+    m1 = [segments(os.path.join(m1_dir, f)) for f in sorted(os.listdir(m1_dir))[:40]]
+    jobs.append(("real_speaker_m1", [s[0] for s in m1 if s]))
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, owners = [], []
+        for cls, segs in jobs:
+            for k, x in enumerate(segs):
+                paths.append(os.path.join(tmp, f"{cls}_{k}.wav"))
+                owners.append(cls)
+                write_wav(paths[-1], x)
+        p = subprocess.run([args.myna, "--speaker-embedding", "--speaker-encoder", encoder,
+                            "--threads", "1", *paths], capture_output=True, text=True)
+        lines = {l.split("\t")[0]: np.array(l.split("\t")[1].split(), dtype=np.float64)
+                 for l in p.stdout.splitlines() if "\t" in l}
+        for path, cls in zip(paths, owners):
+            if path in lines:  # a segment without enough speech is refused, as in PyTorch
+                out.setdefault(cls, []).append(lines[path])
     return out
 
 
@@ -335,12 +447,24 @@ def eer_report(emb):
 
 
 def stage_evaluate(args, model):
+    base_eer, base_m1, _, _ = eer_report(eval_embeddings(args, MeanMelBaseline(model.cfg)))
     emb = eval_embeddings(args, model)
     eer, eer_m1, n_t, n_n = eer_report(emb)
     result = {"eer": eer, "eer_m1": eer_m1, "target_trials": n_t, "nontarget_trials": n_n,
+              "baseline_eer": base_eer, "baseline_eer_m1": base_m1,
               "speakers": {k: len(v) for k, v in emb.items()}}
     print(f"EER held-out speakers {eer * 100:.2f} % ({n_t} target / {n_n} non-target trials); "
-          f"real_speaker_m1 as enrolled speaker {eer_m1 * 100:.2f} %")
+          f"real_speaker_m1 trials {eer_m1 * 100:.2f} %; mean log-mel baseline "
+          f"{base_eer * 100:.2f} % / {base_m1 * 100:.2f} %")
+    x_eer, own = cross_rate_eer(args, model)
+    result.update(eer_16k_tests=x_eer, cosine_to_16k_copy=own)
+    print(f"16 kHz test segments against full-band enrolment: EER {x_eer * 100:.2f} %; "
+          f"a segment against its own 16 kHz copy: mean cosine {own:.3f}")
+    if args.myna and args.out and os.path.exists(args.out):
+        c_eer, c_m1, _, _ = eer_report(engine_embeddings(args, args.out))
+        result.update(engine_eer=c_eer, engine_eer_m1=c_m1)
+        print(f"C engine, int8 ({args.out}): EER {c_eer * 100:.2f} %, "
+              f"real_speaker_m1 trials {c_m1 * 100:.2f} %")
     with open(os.path.join(args.work, "eval.json"), "w") as f:
         json.dump(result, f, indent=1)
     return result
@@ -352,13 +476,18 @@ def main():
     ap.add_argument("--shared", default=os.path.join(here, "..", "..", "shared"))
     ap.add_argument("--work", default=os.path.expanduser("~/.cache/myna/speaker"))
     ap.add_argument("--out", default=None, help="exported encoder (.myna)")
+    ap.add_argument("--myna", default=None,
+                    help="the myna command: also measure the exported encoder in C")
     ap.add_argument("--stage", default="all",
                     choices=["all", "corpus", "features", "train", "export", "evaluate"])
     ap.add_argument("--teacher-sentences", type=int, default=100)
+    ap.add_argument("--clips", type=int, default=None,
+                    help="use only this many training voices of the clips (toy runs)")
     ap.add_argument("--steps", type=int, default=6000)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--margin", type=float, default=0.2, help="AAM-softmax margin")
+    ap.add_argument("--augment", type=int, default=1, help="channel augmentation (0 = off)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
@@ -372,14 +501,14 @@ def main():
     model = stage_train(args, cfg) if run("train") else None
     if run("evaluate") or run("export"):
         model, st = load_model(args)
-        model.eval()
-        result = stage_evaluate(args, model)
-        if args.out:
-            card = (f"Trained {st['step']} steps on {len(st['classes'])} speaker classes; "
-                    f"EER {result['eer'] * 100:.2f} % on {len(result['speakers']) - 1} held-out "
-                    f"voices + real_speaker_m1 ({result['eer_m1'] * 100:.2f} % with m1 enrolled)")
+        if args.out and run("export"):
+            card = (f"Trained {st['step']} steps (AAM-softmax, batch {args.batch}) on "
+                    f"{len(st['classes'])} speaker classes; held out: "
+                    f"{', '.join(HELD_OUT)} and real_speaker_m1 (training/README.md)")
             export_speaker_encoder(args.out, model, AudioConfig(), card=card)
             print("wrote", args.out)
+        if run("evaluate"):
+            stage_evaluate(args, model)
 
 
 if __name__ == "__main__":
