@@ -384,3 +384,12 @@ const char *mv_fixture_path(const char *name, char *buf, size_t len)
     snprintf(buf, len, "%s/tests/models/fixtures/%s", src && *src ? src : ".", name);
     return buf;
 }
+
+vf_file *mv_open_fixture(const char *name)
+{
+    char path[1024], err[256] = "";
+    vf_file *f = NULL;
+    if (vf_open(mv_fixture_path(name, path, sizeof path), &f, err, sizeof err) != VF_OK)
+        fprintf(stderr, "cannot open %s: %s\n", path, err);
+    return f;
+}

@@ -35,5 +35,7 @@ int mv_open(const mv_voice *v, vf_file **out, void **image, char *err, size_t er
 
 /* Path of a fixture file (MYNA_SOURCE_DIR aware) into buf. */
 const char *mv_fixture_path(const char *name, char *buf, size_t len);
+/* vf_open of that fixture; NULL (with the reason on stderr) when it cannot be opened. */
+vf_file *mv_open_fixture(const char *name);
 
 #endif

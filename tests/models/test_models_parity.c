@@ -36,15 +36,6 @@ static size_t io_count(const fixture *fx, const char *name)
     return t ? (size_t)(t->nbytes / 4) : 0;
 }
 
-static vf_file *open_fixture(const char *name)
-{
-    char path[1024], err[256] = "";
-    vf_file *f = NULL;
-    vf_status s = vf_open(mv_fixture_path(name, path, sizeof path), &f, err, sizeof err);
-    CHECK_MSG(s == VF_OK, "cannot open %s: %s", path, err);
-    return f;
-}
-
 static void report(const char *what, cmp_stats s)
 {
     printf("  %-34s max_abs %.3g  peak %.3g  rel %.3g  snr %.1f dB\n", what, s.max_abs, s.ref_peak,
@@ -102,7 +93,8 @@ typedef struct {
 static int run_engine(const fixture *fx, const char *voice_name, rt_ctx *ctx, engine_out *eo)
 {
     memset(eo, 0, sizeof *eo);
-    vf_file *vf = open_fixture(voice_name);
+    vf_file *vf = mv_open_fixture(voice_name);
+    CHECK_MSG(vf, "fixture %s", voice_name);
     if (!vf) return -1;
     char err[256] = "";
     ac_model *ac = NULL;
@@ -211,7 +203,8 @@ static void check_against_pytorch(const fixture *fx, const engine_out *eo)
 /* The C excitation against training/myna/excitation.py. */
 static void check_excitation(const fixture *fx, const char *voice_name, rt_ctx *ctx)
 {
-    vf_file *vf = open_fixture(voice_name);
+    vf_file *vf = mv_open_fixture(voice_name);
+    CHECK_MSG(vf, "fixture %s", voice_name);
     if (!vf) return;
     voc_model *voc = NULL;
     char err[256] = "";
@@ -276,7 +269,8 @@ static void run_all(rt_isa isa, int threads)
     for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
         char name[64];
         snprintf(name, sizeof name, "%s_io.myna", variants[v]);
-        fixture fx = {open_fixture(name), variants[v]};
+        fixture fx = {mv_open_fixture(name), variants[v]};
+        CHECK_MSG(fx.io, "fixture %s", name);
         if (!fx.io) continue;
         engine_out f32, i8;
         snprintf(name, sizeof name, "%s_f32.myna", variants[v]);

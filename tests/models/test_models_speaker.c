@@ -20,15 +20,6 @@ typedef struct {
     int64_t speech_frames;
 } io_data;
 
-static vf_file *open_fixture(const char *name)
-{
-    char path[1024], err[256] = "";
-    vf_file *f = NULL;
-    vf_status s = vf_open(mv_fixture_path(name, path, sizeof path), &f, err, sizeof err);
-    CHECK_MSG(s == VF_OK, "cannot open %s: %s", path, err);
-    return f;
-}
-
 static int read_io(const vf_file *io, io_data *d)
 {
     const vf_tensor *mel = vf_find_tensor(io, "io.mel"), *emb = vf_find_tensor(io, "io.embedding");
@@ -145,7 +136,8 @@ static void test_refusals(const vf_file *f, const io_data *d)
     spk_encoder_free(e);
 
     char err[256] = "";
-    vf_file *voice = open_fixture("tiny_f32.myna");
+    vf_file *voice = mv_open_fixture("tiny_f32.myna");
+    CHECK(voice);
     spk_encoder *bad = NULL;
     CHECK(voice && spk_encoder_load(voice, ctx, &bad, err, sizeof err) != 0 && !bad);
     CHECK_MSG(strstr(err, "not a speaker encoder"), "error: %s", err);
@@ -178,10 +170,11 @@ static void test_refusals(const vf_file *f, const io_data *d)
 
 int main(void)
 {
-    vf_file *io = open_fixture("tiny_spkenc_io.myna");
-    vf_file *f32 = open_fixture("tiny_spkenc_f32.myna");
-    vf_file *i8 = open_fixture("tiny_spkenc_int8.myna");
+    vf_file *io = mv_open_fixture("tiny_spkenc_io.myna");
+    vf_file *f32 = mv_open_fixture("tiny_spkenc_f32.myna");
+    vf_file *i8 = mv_open_fixture("tiny_spkenc_int8.myna");
     io_data d;
+    CHECK_MSG(io && f32 && i8, "tiny_spkenc fixtures");
     if (io && f32 && i8 && read_io(io, &d) == 0 && d.dim <= 64) {
         test_f32_parity(f32, &d);
         test_int8(i8, &d);
