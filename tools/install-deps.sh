@@ -16,7 +16,7 @@ PACKAGES=(
   sox festival festvox-us-slt-hts  # the voice recipe's teacher (training/train_voice.py)
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   libportaudio2 portaudio19-dev libasound2-plugins alsa-utils
-  libmicrohttpd-dev
+  libmicrohttpd-dev libjansson-dev
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth xdotool imagemagick
 )
 # Benchmarks (tools/bench) compare with other engines and measure intelligibility.

@@ -1,10 +1,6 @@
 /* The loopback HTTP endpoint (libmicrohttpd), bound to cfg.http_address (127.0.0.1 unless
- * configured otherwise):
- *   POST /speak   {"text": ..., "priority": "urgent"|"normal", "volume": x, "voice": ...}
- *   POST /stop    GET /queue    GET /health
- *   POST /v1/audio/speech  OpenAI-compatible: {"input", "voice", "response_format": "wav"|
- *                 "pcm", "speed"}; the audio streams back (chunked) while it is synthesized.
- * Bodies over max_body are refused with 413; at most max_sessions connections at once. */
+ * configured otherwise). The endpoints themselves are in http_routes.h; this is the network
+ * side: bodies over max_body are answered 413, at most max_sessions connections at once. */
 #ifndef MYNA_HTTP_API_H
 #define MYNA_HTTP_API_H
 

@@ -243,6 +243,73 @@ def test_http(k):
                  json.dumps({"input": "x", "response_format": "mp3"}))[0] == 400, "mp3")
 
 
+def openai_error(r, status, param=None, what=""):
+    """r = (status, body, response): an OpenAI error object with the status and param."""
+    try:
+        e = json.loads(r[1])["error"]
+        shaped = set(e) == {"message", "type", "param", "code"} and e["message"]
+    except (ValueError, KeyError, TypeError):
+        e, shaped = None, False
+    check(r[0] == status and shaped and (param is None or e["param"] == param),
+          "%s: want %d error (param %s), got %d %r" % (what, status, param, r[0], r[1][:200]))
+    return e or {}
+
+
+def test_openai_errors(k):
+    speech = lambda body: k.http("POST", "/v1/audio/speech", body)
+    e = openai_error(speech(json.dumps({"input": "x", "speed": "1.0"})), 400, "speed", "speed str")
+    check("speed" in e.get("message", "") and "unexpected" not in e.get("message", ""),
+          "speed as a string: %r" % e)
+    check(e.get("type") == "invalid_request_error", "error type %r" % e)
+    openai_error(speech(json.dumps({"input": "x", "speed": 1e308})), 400, "speed", "speed 1e308")
+    openai_error(speech('{"input": "x", "speed": 1e400}'), 400, None, "speed overflow")
+    openai_error(speech('{"input": "x", "speed": 100000000000000000000}'), 400, None, "10^20")
+    openai_error(speech(json.dumps({"input": "x", "colour": "red"})), 400, "colour", "unknown")
+    openai_error(speech(json.dumps({"input": {"text": "x"}})), 400, "input", "nested")
+    openai_error(speech('{"input": "x", "input": "y"}'), 400, None, "duplicate key")
+    openai_error(speech('{"input": "\\ud800 lone"}'), 400, None, "lone surrogate")
+    openai_error(speech('{"input": "a\\u0000b"}'), 400, None, "NUL escape")
+    openai_error(speech('{"input": "trunc'), 400, None, "truncated")
+    openai_error(speech("[" * 5000), 400, None, "deep nesting")
+    openai_error(speech(b"\xff\xfe{}"), 400, None, "garbage")
+    openai_error(speech(json.dumps({"voice": "alloy"})), 400, "input", "no input")
+    openai_error(speech(json.dumps({"input": "a" * 5000})), 400, "input", "input > max_line")
+    openai_error(speech(json.dumps({"input": "a" * 20000})), 413, None, "20 KB input")
+    openai_error(speech(json.dumps({"input": "x", "voice": "../../etc/passwd"})), 400, "voice",
+                 "path as voice")
+    openai_error(speech(json.dumps({"input": "x", "response_format": 3})), 400,
+                 "response_format", "format as a number")
+    openai_error(k.http("GET", "/v1/audio/speech"), 405, None, "GET speech")
+    openai_error(k.http("POST", "/v1/audio/../../speak", "{}"), 404, None, "traversal")
+    openai_error(k.http("POST", "/speak", json.dumps({"text": "x", "volume": "loud"})), 400,
+                 "volume", "/speak volume as a string")
+    openai_error(k.http("POST", "/speak", "not json"), 400, None, "/speak not JSON")
+    # Declared as a form upload: told the type is wrong rather than a parse error.
+    c = http.client.HTTPConnection("127.0.0.1", k.port, timeout=30)
+    c.request("POST", "/v1/audio/speech", "input=x", {"Content-Type": "multipart/form-data"})
+    r = c.getresponse()
+    openai_error((r.status, r.read(), r), 415, None, "multipart body")
+    c.close()
+
+
+def test_discovery(k):
+    s, b, _ = k.http("GET", "/v1/models")
+    ids = [m["id"] for m in json.loads(b)["data"]] if s == 200 else []
+    check("tts-1" in ids and "myna" in ids, "GET /v1/models: %d %r" % (s, b[:200]))
+    s, b, _ = k.http("GET", "/v1/models/tts-1")
+    check(s == 200 and json.loads(b)["id"] == "tts-1", "GET /v1/models/tts-1")
+    openai_error(k.http("GET", "/v1/models/nope"), 404, "model", "unknown model")
+    s, b, _ = k.http("GET", "/v1/audio/voices")
+    voices = json.loads(b)["data"] if s == 200 else []
+    check(voices and voices[0]["id"] == "tiny_int8" and voices[0]["default"] and
+          "alloy" in voices[0]["aliases"], "GET /v1/audio/voices: %r" % b[:300])
+    # A listed voice can be sent back.
+    s, b, _ = k.http("POST", "/v1/audio/speech", json.dumps(
+        {"input": "Listed voice.", "voice": voices[0]["id"] if voices else "?",
+         "response_format": "pcm"}))
+    check(s == 200 and len(b) > 1000, "speech with the listed voice id: %d" % s)
+
+
 def test_device_loss(k, card):
     k.cmd("STOP")
     time.sleep(0.6)  # device released after device_idle_close
@@ -267,6 +334,8 @@ def main():
             test_protocol(k)
             test_order_and_preemption(k)
             test_http(k)
+            test_openai_errors(k)
+            test_discovery(k)
             test_device_loss(k, card)
             card.speed = 50.0
             test_flood_and_soak(k, SOAK)
