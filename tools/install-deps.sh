@@ -17,6 +17,7 @@ PACKAGES=(
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   libportaudio2 portaudio19-dev libasound2-plugins alsa-utils
   libmicrohttpd-dev libjansson-dev
+  ffmpeg  # ffprobe and ffmpeg check every format of the kiosk's /v1/audio/speech (tests/kiosk)
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth xdotool imagemagick
 )
 # Benchmarks (tools/bench) compare with other engines and measure intelligibility.

@@ -1,5 +1,8 @@
 /* POST /v1/audio/speech, OpenAI-compatible: {"input", "voice", "response_format", "speed",
- * "model", "instructions"} -> audio streamed while it is synthesized. model and instructions
+ * "model", "instructions", "stream_format"} plus Myna's "stream" (default true). The reply
+ * is mp3 (the default), opus, flac, wav or pcm (audio_encoder.h); aac is refused. Streamed,
+ * the audio goes out chunked while it is synthesized; "stream": false (or an HTTP/1.0
+ * client) gets the whole file with its length and exact headers. model and instructions
  * are accepted and ignored (one engine); OpenAI's stock voice names mean the default voice. */
 #ifndef MYNA_OPENAI_SPEECH_H
 #define MYNA_OPENAI_SPEECH_H
