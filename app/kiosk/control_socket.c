@@ -12,16 +12,15 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "control_line.h"
 #include "control_socket.h"
 #include "request.h"
 
 #define MAX_CLIENTS 32
-#define OPTIONS_ROOM 256 /* the SAY keyword and options on top of max_line of text */
 
 typedef struct {
     int fd;
-    char *buf;
-    size_t used;
+    control_line lines;
 } client;
 
 struct control_socket {
@@ -43,7 +42,7 @@ control_socket *control_socket_open(kiosk *k, char *error, size_t error_size)
     control_socket *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->k = k;
-    s->cap = k->cfg.max_line + OPTIONS_ROOM;
+    s->cap = k->cfg.max_line + CONTROL_OPTIONS_ROOM;
     for (int i = 0; i < MAX_CLIENTS; i++) s->clients[i].fd = -1;
     s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     unlink(addr.sun_path); /* a stale socket of a previous run */
@@ -64,19 +63,19 @@ control_socket *control_socket_open(kiosk *k, char *error, size_t error_size)
 static void drop_client(client *c)
 {
     close(c->fd);
-    free(c->buf);
+    control_line_free(&c->lines);
     c->fd = -1;
-    c->buf = NULL;
-    c->used = 0;
 }
 
-static void reply(client *c, const char *text)
+/* One reply line. A client that does not read its replies loses its connection, not our
+ * time: nonzero tells control_line_feed to stop. */
+static int reply(const char *text, void *user)
 {
+    client *c = user;
     char line[600];
     int n = snprintf(line, sizeof line, "%s\n", text);
     if (n >= (int)sizeof line) n = (int)sizeof line - 1, line[n - 1] = '\n';
-    /* A client that does not read its replies loses its connection, not our time. */
-    if (send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n) drop_client(c);
+    return send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) == n ? 0 : -1;
 }
 
 void control_handle_line(kiosk *k, char *line, char *out, size_t size)
@@ -112,33 +111,13 @@ void control_handle_line(kiosk *k, char *line, char *out, size_t size)
 /* Reads what is there and answers every complete line. */
 static void serve_client(control_socket *s, client *c)
 {
-    if (!c->buf && !(c->buf = malloc(s->cap + 1))) {
-        drop_client(c);
-        return;
-    }
-    ssize_t r = recv(c->fd, c->buf + c->used, s->cap + 1 - c->used, MSG_DONTWAIT);
+    char buf[4096];
+    ssize_t r = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
     if (r <= 0) {
         if (r == 0 || (errno != EAGAIN && errno != EINTR)) drop_client(c);
         return;
     }
-    c->used += (size_t)r;
-    char *nl;
-    while (c->fd >= 0 && (nl = memchr(c->buf, '\n', c->used))) {
-        *nl = 0;
-        char out[600];
-        if (memchr(c->buf, 0, (size_t)(nl - c->buf)))
-            snprintf(out, sizeof out, "ERR NUL byte in line");
-        else
-            control_handle_line(s->k, c->buf, out, sizeof out);
-        size_t rest = c->used - (size_t)(nl + 1 - c->buf);
-        memmove(c->buf, nl + 1, rest);
-        c->used = rest;
-        reply(c, out);
-    }
-    if (c->fd >= 0 && c->used > s->cap) {
-        reply(c, "ERR line too long");
-        if (c->fd >= 0) drop_client(c);
-    }
+    if (control_line_feed(&c->lines, s->k, buf, (size_t)r, reply, c) != 0) drop_client(c);
 }
 
 static void accept_clients(control_socket *s)
@@ -157,6 +136,7 @@ static void accept_clients(control_socket *s)
             continue;
         }
         s->clients[i].fd = fd;
+        control_line_init(&s->clients[i].lines, s->cap);
     }
 }
 

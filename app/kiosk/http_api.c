@@ -16,12 +16,6 @@ struct http_api {
     struct MHD_Daemon *d;
 };
 
-typedef struct { /* per request: the body as it arrives */
-    char *body;
-    size_t n;
-    int too_big;
-} upload;
-
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     http_stream *s = cls;
@@ -81,24 +75,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *data, size_t *data_size, void **con_cls)
 {
     kiosk *k = cls;
-    upload *u = *con_cls;
+    http_body *u = *con_cls;
     if (!u) { /* first call: headers only */
         u = calloc(1, sizeof *u);
         if (!u) return MHD_NO;
         *con_cls = u;
         return MHD_YES;
     }
-    if (*data_size) { /* body arriving; over max_body it is dropped and answered with 413 */
-        if (!u->too_big && u->n + *data_size <= k->cfg.max_body) {
-            char *b = realloc(u->body, u->n + *data_size + 1);
-            if (!b) return MHD_NO;
-            memcpy(b + u->n, data, *data_size);
-            u->body = b;
-            u->n += *data_size;
-            b[u->n] = 0;
-        } else {
-            u->too_big = 1;
-        }
+    if (*data_size) { /* body arriving */
+        if (http_body_append(u, data, *data_size, k->cfg.max_body) != 0) return MHD_NO;
         *data_size = 0;
         return MHD_YES;
     }
@@ -107,7 +92,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         .path = url,
         .version = version,
         .content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
-        .body = u->body,
+        .body = u->data,
         .body_n = u->n,
         .body_too_big = u->too_big,
     };
@@ -119,9 +104,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode why)
 {
-    upload *u = *con_cls;
+    http_body *u = *con_cls;
     if (!u) return;
-    free(u->body);
+    http_body_free(u);
     free(u);
     *con_cls = NULL;
 }

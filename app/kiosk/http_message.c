@@ -6,6 +6,27 @@
 
 #include "http_message.h"
 
+int http_body_append(http_body *b, const char *data, size_t n, size_t max)
+{
+    if (b->too_big || n > max - b->n) { /* n > max - b->n: no overflow in b->n + n */
+        b->too_big = 1;
+        return 0;
+    }
+    char *p = realloc(b->data, b->n + n + 1);
+    if (!p) return -1;
+    memcpy(p + b->n, data, n);
+    b->data = p;
+    b->n += n;
+    p[b->n] = 0;
+    return 0;
+}
+
+void http_body_free(http_body *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
 void http_reply_init(http_reply *r)
 {
     memset(r, 0, sizeof *r);

@@ -18,6 +18,18 @@ typedef struct {
     int body_too_big;         /* the body went over max_body (and was not kept) */
 } http_request;
 
+/* A request body as it arrives in pieces. Past max bytes it is dropped and too_big set, so
+ * the reply can be 413 after the client has finished sending. */
+typedef struct {
+    char *data; /* NUL-terminated; NULL until the first byte */
+    size_t n;
+    int too_big;
+} http_body;
+
+/* Appends data[n]. 0, or -1 when out of memory. */
+int http_body_append(http_body *b, const char *data, size_t n, size_t max);
+void http_body_free(http_body *b);
+
 /* A body produced while it is sent (speech): read() fills buf with up to max bytes and
  * returns how many, 0 at the end, or -1 on failure (the connection is then cut, since the
  * status line is gone already). done() is called exactly once, whether or not the stream
