@@ -16,6 +16,7 @@ typedef struct {
     const char *body;         /* NUL-terminated copy of the body; NULL when empty */
     size_t body_n;
     int body_too_big;         /* the body went over max_body (and was not kept) */
+    int reserve_only;         /* let in on the reserve (http_connections.h): /health only */
 } http_request;
 
 /* A request body as it arrives in pieces. Past max bytes it is dropped and too_big set, so

@@ -184,6 +184,12 @@ void http_handle(kiosk *k, const http_request *rq, http_reply *rp)
     if (!found)
         return http_reply_error(rp, 404, "not_found", NULL, "Invalid URL (%.10s %.60s)",
                                 rq->method, rq->path);
+    if (rq->reserve_only && found->fn != do_health) {
+        rp->close = 1;
+        http_reply_header(rp, "Retry-After", "1");
+        return http_reply_error(rp, 503, "busy", NULL,
+                                "busy: every connection is in use, try again later");
+    }
     if (rq->body_too_big)
         return http_reply_error(rp, 413, "body_too_large", NULL,
                                 "body too large (at most %zu bytes)", k->cfg.max_body);

@@ -99,6 +99,7 @@ int main(int argc, char **argv)
         kiosk_log(&k, LOG_NOTICE, "ready: socket %s, http %s:%d", cfg.socket_path[0] ?
                   cfg.socket_path : "(none)", cfg.http_address, cfg.http_port);
     while (!rc && !stop_requested) {
+        http_api_tick(http);
         if (sock) control_socket_serve(sock, 100);
         else {
             struct timespec ts = {0, 100000000L};

@@ -162,13 +162,22 @@ static int render_whole(speech *s, int rate, http_reply *rp)
 static speech *start(kiosk *k, const speech_params *p, const myna_voice *v, http_reply *rp)
 {
     char err[300];
+    /* Synthesizers are the heavy part: their number is bounded apart from connections. */
+    if (atomic_fetch_add(&k->sessions, 1) >= (uint64_t)k->cfg.max_sessions) {
+        atomic_fetch_sub(&k->sessions, 1);
+        http_reply_header(rp, "Retry-After", "1");
+        http_reply_error(rp, 503, "busy", NULL,
+                         "busy: %d speech sessions are running, try again later",
+                         k->cfg.max_sessions);
+        return NULL;
+    }
     speech *s = calloc(1, sizeof *s);
     if (!s) {
+        atomic_fetch_sub(&k->sessions, 1);
         http_reply_error(rp, 500, NULL, NULL, "out of memory");
         return NULL;
     }
     s->k = k;
-    atomic_fetch_add(&k->sessions, 1);
     myna_options o;
     myna_options_default(&o);
     o.rate = (float)p->speed;

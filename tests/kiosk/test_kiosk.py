@@ -64,9 +64,9 @@ class FakeCard:
 
 
 class Kiosk:
-    def __init__(self, d, card, extra=()):
+    def __init__(self, d, card, extra=(), port_offset=0):
         self.sock = d + "/kiosk.sock"
-        self.port = 20000 + os.getpid() % 20000
+        self.port = 20000 + (os.getpid() * 2 + port_offset) % 40000
         self.log = open(d + "/kiosk.log", "w+")
         env = dict(os.environ, ALSA_CONFIG_PATH=card.conf)
         args = [KIOSK, "--set", "voice=" + VOICE, "--set", "socket=" + self.sock,
@@ -412,6 +412,139 @@ def test_formats(k, d):
           "HTTP/1.0 wav: %r" % head)
 
 
+def health_ms(k):
+    """One GET /health on a new connection: (status, milliseconds)."""
+    t0 = time.monotonic()
+    c = http.client.HTTPConnection("127.0.0.1", k.port, timeout=10)
+    c.request("GET", "/health")
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status, (time.monotonic() - t0) * 1000
+
+
+def closed_by_server(sock, wait):
+    """True when the server closes sock within wait seconds (reads EOF or a reset)."""
+    sock.settimeout(wait)
+    try:
+        while sock.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def test_limits(d, card):
+    """A second daemon with small limits: idle HTTP and control clients cannot starve others,
+    idle and total timeouts cut connections, speech sessions over max_sessions get 503."""
+    os.mkdir(d + "/limits")
+    k = Kiosk(d + "/limits", card, ["idle_timeout=2", "total_timeout=6", "max_sessions=1",
+                                    "http_max_connections=16", "max_line=30000",
+                                    "max_body=65536"], port_offset=1)
+    try:
+        # 32 idle HTTP clients, half of them in the middle of a request line.
+        idle = []
+        for i in range(32):
+            c = socket.create_connection(("127.0.0.1", k.port), timeout=10)
+            if i % 2:
+                c.sendall(b"GET /hea")
+            idle.append(c)
+        time.sleep(0.2)
+        lat = []
+        for _ in range(20):
+            st, ms = health_ms(k)
+            check(st == 200, "health under 32 idle clients: %d" % st)
+            lat.append(ms)
+        lat.sort()
+        print("health under 32 idle HTTP clients: median %.1f ms, max %.1f ms" %
+              (lat[len(lat) // 2], lat[-1]), flush=True)
+        check(lat[-1] <= 50, "health latency %.1f ms > 50 ms under 32 idle clients" % lat[-1])
+        # Over http_max_connections: the idlest were cut to make room right away.
+        cut = sum(closed_by_server(c, 0.05) for c in idle)
+        check(cut >= 16, "idle clients cut to make room: %d of 32" % cut)
+        # The rest go after idle_timeout (2 s).
+        t0 = time.monotonic()
+        left = [c for c in idle if not closed_by_server(c, 0.01)]
+        gone = all(closed_by_server(c, 4.0 - (time.monotonic() - t0)) for c in left)
+        check(gone, "idle connections closed after idle_timeout")
+        [c.close() for c in idle]
+        # A client trickling one header byte every 0.5 s is never idle: total_timeout cuts it.
+        c = socket.create_connection(("127.0.0.1", k.port), timeout=10)
+        t0, closed = time.monotonic(), False
+        request = b"GET /health HTTP/1.1\r\nX-Slow: " + b"a" * 100
+        for b in request:
+            try:
+                c.sendall(bytes([b]))
+            except OSError:
+                closed = True
+                break
+            if closed_by_server(c, 0.5):
+                closed = True
+                break
+        took = time.monotonic() - t0
+        check(closed and 5.5 <= took <= 8.5, "trickling client cut after %.1f s (total 6 s)" % took)
+        c.close()
+        # max_sessions = 1: a stream held open (the client does not read) makes the next 503.
+        held = socket.socket()
+        held.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        held.connect(("127.0.0.1", k.port))
+        body = json.dumps({"input": "A long announcement to hold the session. " * 400,
+                           "response_format": "pcm", "speed": 0.25}).encode()
+        held.sendall(b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+                     % len(body) + body)
+        check(held.recv(64).startswith(b"HTTP/1.1 200"), "held stream started")
+        r = k.http("POST", "/v1/audio/speech", json.dumps({"input": "Second."}))
+        openai_error(r, 503, None, "second session over max_sessions")
+        check(r[2].getheader("Retry-After") == "1", "503 says Retry-After")
+        st, ms = health_ms(k)
+        check(st == 200 and ms <= 50, "health while a session is held: %d %.1f ms" % (st, ms))
+        held.close()  # the session ends when its send fails
+        ok, deadline = False, time.monotonic() + 10
+        while not ok and time.monotonic() < deadline:
+            ok = k.http("POST", "/v1/audio/speech", json.dumps({"input": "Again."}))[0] == 200
+            time.sleep(0.1)
+        check(ok, "a session is possible again once the held one is gone")
+        # Control socket: with k's own connection, 31 clients with half a line each fill
+        # the 32 slots. A new client is answered at once (the quietest half-line client
+        # makes room: k's connection spoke last), the others are refused after idle_timeout.
+        halves = []
+        for _ in range(31):
+            c = socket.socket(socket.AF_UNIX)
+            c.connect(k.sock)
+            c.settimeout(10)
+            c.sendall(b"SAY half a li")
+            halves.append(c)
+        time.sleep(0.2)
+        check(k.cmd("STATUS").startswith("OK"), "control socket with 31 half lines")
+        t0 = time.monotonic()
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(k.sock)
+        c.settimeout(10)
+        c.sendall(b"HEALTH\n")
+        reply = c.recv(100)
+        ms = (time.monotonic() - t0) * 1000
+        print("control HEALTH with 31 half-line clients (32 slots full): %.1f ms" % ms, flush=True)
+        check(reply == b"OK\n" and ms <= 50, "control health %r in %.1f ms" % (reply, ms))
+        c.close()
+        replies = []
+        for h in halves:
+            h.settimeout(4)
+            try:
+                replies.append(h.recv(200))
+            except socket.timeout:
+                replies.append(None)
+            h.close()
+        refused = sum(1 for r in replies if r and r.startswith(b"ERR line not finished"))
+        room = sum(1 for r in replies if r and r.startswith(b"ERR closed to make room"))
+        check(refused + room == 31 and room == 1,
+              "half lines: %d refused after idle_timeout, %d made room" % (refused, room))
+        check(k.cmd("HEALTH") == "OK", "control socket fine afterwards")
+    finally:
+        check(k.stop() == 0, "limits daemon: SIGTERM exit")
+
+
 def test_device_loss(k, card):
     k.cmd("STOP")
     time.sleep(0.6)  # device released after device_idle_close
@@ -439,6 +572,7 @@ def main():
             test_openai_errors(k)
             test_discovery(k)
             test_formats(k, d)
+            test_limits(d, card)
             test_device_loss(k, card)
             card.speed = 50.0
             test_flood_and_soak(k, SOAK)
