@@ -1,6 +1,7 @@
 /* libFuzzer target for the kiosk's HTTP request handling, without sockets: the input is
  *
- *   byte 0      announcements already queued (low 2 bits) and body piece size (the rest)
+ *   byte 0      announcements already queued (bits 0-1), body piece size (bits 2-6), the
+ *               connection let in on the reserve (bit 7: /health only)
  *   line 1      METHOD PATH VERSION
  *   lines       "Name: value" headers (Content-Type is the one the handlers read)
  *   blank line, then the body
@@ -102,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint64_t id;
         kiosk_submit(k, a, &id);
     }
-    size_t piece = (size_t)(data[0] >> 2) + 1; /* the body arrives in pieces of this size */
+    size_t piece = (size_t)((data[0] >> 2) & 31) + 1; /* the body arrives in such pieces */
     const char *p = (const char *)data + 1, *end = (const char *)data + size;
     char *first = next_line(&p, end);
     char *method = first, *path = strchr(first, ' ');
@@ -134,7 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        .content_type = content_type,
                        .body = body.data,
                        .body_n = body.n,
-                       .body_too_big = body.too_big};
+                       .body_too_big = body.too_big,
+                       .reserve_only = data[0] >> 7};
     http_reply rp;
     http_handle(k, &rq, &rp);
     check_reply(&rp);
