@@ -3,12 +3,14 @@
 preemption, floods, a soak with RSS watch, audio device loss and return, malformed input and
 SIGTERM. The audio device is a fake ALSA card: the default PCM is ALSA's `file` plugin
 writing into a FIFO that a thread here drains at a set pace (see tests/playback/alsa_capture.h).
-Loopback only; every wait is bounded.  Usage: test_kiosk.py MYNA_KIOSK_BINARY [--soak N]"""
+Loopback only; every wait is bounded.
+Usage: test_kiosk.py MYNA_KIOSK_BINARY [--soak N] [--mixed N (requests of the mixed soak)]"""
 import fcntl, http.client, io, json, os, signal, socket, stat, struct, subprocess, sys, tempfile
 import threading, time, wave
 
 KIOSK = sys.argv[1]
 SOAK = int(sys.argv[sys.argv.index("--soak") + 1]) if "--soak" in sys.argv else 300
+MIXED = int(sys.argv[sys.argv.index("--mixed") + 1]) if "--mixed" in sys.argv else 0
 SRC = os.environ.get("MYNA_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 VOICE = os.path.abspath(os.path.join(SRC, "tests/models/fixtures/tiny_int8.myna"))
 RATE = 8000  # the fixture voice's rate
@@ -207,6 +209,105 @@ def test_flood_and_soak(k, n):
     st = k.cmd("STATUS")
     print("soak: %d announcements in %.1f s, %d BUSY replies, RSS %s kB, %s" %
           (n, took, busy, rss, st), flush=True)
+
+
+class HealthWatch(threading.Thread):
+    """GET /health every 50 ms on its own connections while a soak runs."""
+
+    def __init__(self, k):
+        super().__init__(daemon=True)
+        self.k, self.stop, self.bad, self.lat = k, False, [], []
+
+    def run(self):
+        while not self.stop:
+            try:
+                st, ms = health_ms(self.k)
+            except OSError as e:
+                st, ms = str(e), 0
+            if st != 200:
+                self.bad.append(st)
+            self.lat.append(ms)
+            time.sleep(0.05)
+
+
+def test_mixed_soak(k, n):
+    """n requests over both front ends: announcements (control SAY and HTTP /speak, retried
+    on BUSY/503), reads (STATUS, /queue, /v1/models, /v1/audio/voices), short speech
+    streams, refused requests. Every accepted announcement must be played once, in order;
+    /health must answer throughout; RSS is reported and may not grow."""
+    k.cmd("STOP")
+    watch = HealthWatch(k)
+    watch.start()
+    conn = http.client.HTTPConnection("127.0.0.1", k.port, timeout=60)
+
+    def http_req(method, path, body=None):
+        for attempt in range(2):  # a keep-alive connection the server closed: reconnect once
+            try:
+                conn.request(method, path, body)
+                r = conn.getresponse()
+                return r.status, r.read()
+            except (http.client.HTTPException, OSError):
+                conn.close()
+                if attempt:
+                    raise
+    accepted, busy, rss, t0 = [], 0, [k.rss_kb()], time.monotonic()
+    kinds = {}
+    for i in range(n):
+        kind = ("say", "speak", "say", "status", "queue", "speak", "models", "bad", "say",
+                "voices", "speech" if i % 48 == 10 else "say", "speak")[i % 12]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if kind in ("say", "speak"):
+            for _ in range(4000):  # bounded retries while the queue is full
+                if kind == "say":
+                    r = k.cmd("SAY Gate %d." % (i % 7))
+                    ok, full = r.startswith("OK id="), r.startswith("BUSY")
+                    rid = int(r.split("id=")[1]) if ok else None
+                else:
+                    st, b = http_req("POST", "/speak", json.dumps({"text": "Gate %d." % (i % 7)}))
+                    ok, full = st == 200, st == 503
+                    rid = json.loads(b)["id"] if ok else None
+                    r = (st, b)
+                if ok:
+                    accepted.append(rid)
+                    break
+                check(full, "soak %s reply %r" % (kind, r))
+                busy += 1
+                time.sleep(0.003)
+        elif kind == "status":
+            check(k.cmd("STATUS").startswith("OK playing="), "soak STATUS")
+        elif kind in ("queue", "models", "voices"):
+            path = {"queue": "/queue", "models": "/v1/models", "voices": "/v1/audio/voices"}[kind]
+            st, b = http_req("GET", path)
+            check(st == 200 and json.loads(b), "soak GET %s: %d" % (path, st))
+        elif kind == "bad":
+            st, b = http_req("POST", "/v1/audio/speech", '{"input": "x", "speed": "fast"}')
+            check(st == 400 and json.loads(b)["error"]["param"] == "speed", "soak refusal")
+        else:
+            st, b = http_req("POST", "/v1/audio/speech",
+                             json.dumps({"input": "Soak %d." % i, "response_format": "pcm"}))
+            check(st == 200 and len(b) > 1000, "soak speech %d" % st)
+        if i % 200 == 0:
+            rss.append(k.rss_kb())
+    conn.close()
+    check(accepted == sorted(accepted) and len(set(accepted)) == len(accepted), "ids in order")
+    check(k.wait_played(accepted, 300), "mixed soak: every accepted announcement played")
+    watch.stop = True
+    watch.join(10)
+    took = time.monotonic() - t0
+    played = [i for i in k.events("played") if i in set(accepted)]
+    check(played == accepted, "mixed soak: played once each, in order (%d of %d)" %
+          (len(played), len(accepted)))
+    rss.append(k.rss_kb())
+    check(not watch.bad, "health during the soak: %d failures %r" % (len(watch.bad),
+                                                                    watch.bad[:5]))
+    lat = sorted(watch.lat) or [0]
+    grow = (rss[-1] - rss[1]) / 1024
+    check(grow < 8, "mixed soak: RSS grew %.1f MB" % grow)
+    print("mixed soak: %d requests in %.1f s (%s), %d announcements, %d BUSY/503 retries; "
+          "health %d probes, median %.1f ms, max %.1f ms; RSS start %d kB, end %d kB, max %d kB"
+          % (n, took, ", ".join("%s %d" % kv for kv in sorted(kinds.items())), len(accepted),
+             busy, len(watch.lat), lat[len(lat) // 2], lat[-1], rss[1], rss[-1], max(rss)),
+          flush=True)
 
 
 def test_http(k):
@@ -584,6 +685,8 @@ def main():
             test_device_loss(k, card)
             card.speed = 50.0
             test_flood_and_soak(k, SOAK)
+            if MIXED:
+                test_mixed_soak(k, MIXED)
         finally:
             rc = k.stop()
             check(rc == 0, "SIGTERM: exit %s" % rc)
