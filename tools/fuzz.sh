@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMYNA_FUZZ=ON \
   -DMYNA_BUILD_TESTS=OFF >/dev/null
-targets=${FUZZ_TARGETS:-fuzz_text fuzz_voice fuzz_audio fuzz_kiosk_http fuzz_kiosk_json fuzz_kiosk_control}
+targets=${FUZZ_TARGETS:-fuzz_text fuzz_voice fuzz_audio fuzz_kiosk_http fuzz_kiosk_json \
+  fuzz_kiosk_control}
 jobs=${FUZZ_JOBS:-$(nproc)}
 # shellcheck disable=SC2086
 cmake --build build-fuzz -j"$jobs" --target $targets
@@ -39,37 +40,47 @@ done
 # Kiosk seeds. HTTP: byte 0 (queued announcements, body piece size), request line, headers,
 # blank line, body (see fuzz/fuzz_kiosk_http.c); JSON: bodies; control: byte 0 (piece
 # size), then protocol lines.
-i=0
-for req in 'POST /v1/audio/speech HTTP/1.1|Content-Type: application/json||{"model": "tts-1", "input": "Hello.", "voice": "alloy", "response_format": "mp3"}' \
-           'POST /v1/audio/speech HTTP/1.1|||{"input": "Two. Sentences.", "response_format": "wav", "speed": 1.5, "stream": false}' \
-           'POST /v1/audio/speech HTTP/1.0|||{"input": "Old client.", "response_format": "opus"}' \
-           'POST /v1/audio/speech HTTP/1.1|||{"input": "x", "response_format": "flac", "stream_format": "audio"}' \
-           'POST /v1/audio/speech HTTP/1.1|||{"input": "x", "speed": "1.0", "response_format": "aac"}' \
-           'POST /speak HTTP/1.1|Content-Type: application/json; charset=utf-8||{"text": "Doors closing.", "priority": "urgent", "volume": 0.8}' \
-           'POST /speak HTTP/1.1|Content-Type: multipart/form-data||text=x' \
-           'GET /queue HTTP/1.1||' 'GET /health HTTP/1.1||' 'POST /stop HTTP/1.1||' \
-           'GET /v1/models HTTP/1.1||' 'GET /v1/models/tts-1 HTTP/1.1||' \
-           'GET /v1/audio/voices HTTP/1.1||' 'DELETE /speak HTTP/1.1||' 'GET /../../etc/passwd HTTP/1.1||'; do
-  { printf "\\x$(printf %02x $(( (i * 37) % 256 )))"; printf '%s' "$req" | tr '|' '\n'; } \
-    > "$work/kiosk_http/seed$i"
-  i=$((i + 1))
+n=0
+http_seed() { # byte 0, request line, optional header, blank line, body
+  { printf "\\x$(printf %02x $(( (n * 37) % 256 )))"; printf '%s\n' "$1"
+    [ -n "$2" ] && printf '%s\n' "$2"; printf '\n%s' "$3"; } > "$work/kiosk_http/seed$n"
+  n=$((n + 1))
+}
+json=application/json
+speech='POST /v1/audio/speech HTTP/1.1'
+http_seed "$speech" "Content-Type: $json" \
+  '{"model": "tts-1", "input": "Hello.", "voice": "alloy", "response_format": "mp3"}'
+http_seed "$speech" '' '{"input": "Two. Sentences.", "response_format": "wav", "stream": false}'
+http_seed 'POST /v1/audio/speech HTTP/1.0' '' '{"input": "Old.", "response_format": "opus"}'
+http_seed "$speech" '' '{"input": "x", "response_format": "flac", "stream_format": "audio"}'
+http_seed "$speech" '' '{"input": "x", "speed": "1.0", "response_format": "aac"}'
+http_seed 'POST /speak HTTP/1.1' "Content-Type: $json; charset=utf-8" \
+  '{"text": "Doors closing.", "priority": "urgent", "volume": 0.8}'
+http_seed 'POST /speak HTTP/1.1' 'Content-Type: multipart/form-data' 'text=x'
+for get in /queue /health /v1/models /v1/models/tts-1 /v1/audio/voices /../../etc/passwd; do
+  http_seed "GET $get HTTP/1.1" '' ''
 done
-i=0
+http_seed 'POST /stop HTTP/1.1' '' ''
+http_seed 'DELETE /speak HTTP/1.1' '' ''
+n=0
 for body in '{"input": "Hello.", "voice": "alloy", "speed": 1.25, "stream": true}' \
-            '{"input": "\u00e9t\u00e9 \ud83d\ude00", "model": null}' '{"input": {"nested": [1, 2]}}' \
-            '{"speed": 1e308, "input": "x", "input": "y"}' '[1, "two", null]' '{"stream": "no"}'; do
-  printf '%s' "$body" > "$work/kiosk_json/seed$i"; i=$((i + 1))
+            '{"input": "\u00e9t\u00e9 \ud83d\ude00", "model": null}' \
+            '{"input": {"nested": [1, 2]}}' '{"speed": 1e308, "input": "x", "input": "y"}' \
+            '[1, "two", null]' '{"stream": "no"}'; do
+  printf '%s' "$body" > "$work/kiosk_json/seed$n"; n=$((n + 1))
 done
-printf '\x07SAY priority=urgent volume=0.5 Platform two.\nSTATUS\nQUEUE\nHEALTH\nSTOP\n' > "$work/kiosk_control/seed0"
-printf '\xffSAY voice=../../etc/passwd hi\r\nSAY E=mc2\nBOGUS\nSAY \xc3\x28\n' > "$work/kiosk_control/seed1"
+printf '\x07SAY priority=urgent volume=0.5 Platform two.\nSTATUS\nQUEUE\nHEALTH\nSTOP\n' \
+  > "$work/kiosk_control/seed0"
+printf '\xffSAY voice=../../etc/passwd hi\r\nSAY E=mc2\nBOGUS\nSAY \xc3\x28\n' \
+  > "$work/kiosk_control/seed1"
 
 run() {
   local target=$1 corpus=$2 max_len=$3
   shift 3
   case " $targets " in *" $target "*) ;; *) return 0 ;; esac
-  local limit=(-max_total_time="$seconds")
-  [ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS")
-  echo "fuzzing $target for ${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-${seconds}s}"
+  local limit=(-max_total_time="$seconds") what="${seconds}s"
+  if [ -n "${FUZZ_RUNS:-}" ]; then limit=(-runs="$FUZZ_RUNS"); what="$FUZZ_RUNS runs"; fi
+  echo "fuzzing $target for $what"
   (cd "$work" && "$OLDPWD/build-fuzz/fuzz/$target" "${limit[@]}" \
      -max_len="$max_len" -print_final_stats=1 "$@" "$corpus" 2>&1 | tail -n 12)
 }

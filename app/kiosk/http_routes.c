@@ -98,7 +98,8 @@ static json_t *model_object(const char *id)
 static void do_models(kiosk *k, const http_request *rq, http_reply *rp)
 {
     json_t *data = json_array();
-    for (int i = 0; model_ids[i] && data; i++) json_array_append_new(data, model_object(model_ids[i]));
+    for (int i = 0; model_ids[i] && data; i++)
+        json_array_append_new(data, model_object(model_ids[i]));
     http_reply_json(rp, 200, json_pack("{s:s, s:o}", "object", "list", "data", data));
 }
 

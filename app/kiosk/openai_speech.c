@@ -79,7 +79,8 @@ static int read_params(kiosk *k, const json_t *body, const http_request *rq, spe
         json_body_string(body, "model", &ignored, &e) < 0 ||
         json_body_string(body, "instructions", &ignored, &e) < 0)
         return refuse(rp, e.code, e.param, e.message);
-    if (!p->input || !*p->input) return refuse(rp, "missing_parameter", "input", "'input' is required");
+    if (!p->input || !*p->input)
+        return refuse(rp, "missing_parameter", "input", "'input' is required");
     if (strlen(p->input) > k->cfg.max_line) {
         http_reply_error(rp, 400, "invalid_value", "input",
                          "'input' is too long (at most %zu bytes)", k->cfg.max_line);
