@@ -172,9 +172,12 @@ http_api *http_api_start(kiosk *k, char *error, size_t error_size)
         snprintf(error, error_size, "out of memory");
         return NULL;
     }
-    /* libmicrohttpd's limit is the table's size, so every connection gets a record. */
+    /* libmicrohttpd's limit is the table's size, so every connection gets a record. Its
+     * log is about clients ("closed by remote side with incomplete request", which is also
+     * what a cut looks like to it): on stderr only with --verbose. */
+    unsigned log = k->cfg.verbose ? MHD_USE_ERROR_LOG : 0;
     h->d = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | log,
         (uint16_t)k->cfg.http_port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)(k->cfg.http_max_connections + HTTP_RESERVE),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)k->cfg.idle_timeout,

@@ -23,6 +23,8 @@ typedef struct {
     double device_idle_close; /* seconds idle before the audio device is released */
     double retry_max;         /* longest wait between attempts to reopen the device, s */
     int use_syslog;
+    int verbose;              /* --verbose (command line only): the libraries' diagnostics
+                               * (ALSA, JACK, libmicrohttpd) on stderr */
     int threads;              /* synthesis threads per synthesizer */
 } kiosk_config;
 

@@ -26,7 +26,7 @@ static void usage(FILE *out)
           "Speaks announcements sent to a Unix socket or a loopback HTTP endpoint.\n"
           "  -c, --config FILE   key=value settings (see README, 'Kiosk daemon')\n"
           "  --set KEY=VALUE     one setting, after the file (e.g. --set http_port=8080)\n"
-          "  -v, --verbose       let ALSA and JACK report what they probe on stderr\n"
+          "  -v, --verbose       let ALSA, JACK and libmicrohttpd report on stderr\n"
           "  -h, --help\n"
           "Exit status: 0 after SIGTERM/SIGINT, 1 bad usage or configuration, 2 start-up\n"
           "failure (voice, socket, port).\n",
@@ -81,10 +81,9 @@ int main(int argc, char **argv)
 {
     kiosk_config cfg;
     kiosk_config_default(&cfg);
-    int verbose = 0;
-    if (parse_args(argc, argv, &cfg, &verbose) != 0) return 1;
+    if (parse_args(argc, argv, &cfg, &cfg.verbose) != 0) return 1;
     /* Host-API probing noise at every device open, unless asked for. */
-    if (!verbose) playback_quiet_probe();
+    if (!cfg.verbose) playback_quiet_probe();
     if (cfg.use_syslog) openlog("myna-kiosk", LOG_PID, LOG_DAEMON);
 
     struct sigaction sa;

@@ -385,6 +385,11 @@ def test_openai_errors(k):
     openai_error(k.http("POST", "/speak", json.dumps({"text": "x", "volume": "loud"})), 400,
                  "volume", "/speak volume as a string")
     openai_error(k.http("POST", "/speak", "not json"), 400, None, "/speak not JSON")
+    # A client that gives up half-way: libmicrohttpd's remark about it stays off stderr
+    # without --verbose (checked with the log at the end).
+    c = socket.create_connection(("127.0.0.1", k.port), timeout=10)
+    c.sendall(b"GET /hea")
+    c.close()
     # Declared as a form upload: told the type is wrong rather than a parse error.
     c = http.client.HTTPConnection("127.0.0.1", k.port, timeout=30)
     c.request("POST", "/v1/audio/speech", "input=x", {"Content-Type": "multipart/form-data"})
