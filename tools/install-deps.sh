@@ -15,8 +15,9 @@ PACKAGES=(
   libopenblas0-openmp
   sox festival festvox-us-slt-hts  # the voice recipe's teacher (training/train_voice.py)
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
-  libportaudio2 portaudio19-dev libasound2-plugins alsa-utils
-  libmicrohttpd-dev
+  libportaudio2 portaudio19-dev libasound2-dev libasound2-plugins alsa-utils
+  libmicrohttpd-dev libjansson-dev
+  ffmpeg  # ffprobe and ffmpeg check every format of the kiosk's /v1/audio/speech (tests/kiosk)
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth xdotool imagemagick
 )
 # Benchmarks (tools/bench) compare with other engines and measure intelligibility.

@@ -1,5 +1,8 @@
 /* A single poll() loop over the listening socket and at most MAX_CLIENTS connections: no
- * thread per client, so a flood of connections costs bounded memory. */
+ * thread per client, so a flood of connections costs bounded memory, and nothing a client
+ * does (or fails to do) makes the loop wait. Two rules keep slots from being held: a line
+ * must be finished within idle_timeout of its first byte, and when every slot is taken the
+ * client quiet the longest makes room for a new one. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -10,18 +13,20 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "control_line.h"
 #include "control_socket.h"
 #include "request.h"
 
 #define MAX_CLIENTS 32
-#define OPTIONS_ROOM 256 /* the SAY keyword and options on top of max_line of text */
 
 typedef struct {
     int fd;
-    char *buf;
-    size_t used;
+    control_line lines;
+    double last_active; /* when it last sent something (or connected) */
+    double line_since;  /* when the unfinished line began; 0 when there is none */
 } client;
 
 struct control_socket {
@@ -43,7 +48,7 @@ control_socket *control_socket_open(kiosk *k, char *error, size_t error_size)
     control_socket *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->k = k;
-    s->cap = k->cfg.max_line + OPTIONS_ROOM;
+    s->cap = k->cfg.max_line + CONTROL_OPTIONS_ROOM;
     for (int i = 0; i < MAX_CLIENTS; i++) s->clients[i].fd = -1;
     s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     unlink(addr.sun_path); /* a stale socket of a previous run */
@@ -52,7 +57,7 @@ control_socket *control_socket_open(kiosk *k, char *error, size_t error_size)
     int rc = s->fd < 0 ? -1 : bind(s->fd, (struct sockaddr *)&addr, sizeof addr);
     umask(old);
     if (rc != 0 || chmod(addr.sun_path, (mode_t)k->cfg.socket_mode) != 0 ||
-        listen(s->fd, 16) != 0) {
+        listen(s->fd, 2 * MAX_CLIENTS) != 0) {
         snprintf(error, error_size, "%s: %s", addr.sun_path, strerror(errno));
         if (s->fd >= 0) close(s->fd);
         free(s);
@@ -64,19 +69,19 @@ control_socket *control_socket_open(kiosk *k, char *error, size_t error_size)
 static void drop_client(client *c)
 {
     close(c->fd);
-    free(c->buf);
+    control_line_free(&c->lines);
     c->fd = -1;
-    c->buf = NULL;
-    c->used = 0;
 }
 
-static void reply(client *c, const char *text)
+/* One reply line. A client that does not read its replies loses its connection, not our
+ * time: nonzero tells control_line_feed to stop. */
+static int reply(const char *text, void *user)
 {
+    client *c = user;
     char line[600];
     int n = snprintf(line, sizeof line, "%s\n", text);
     if (n >= (int)sizeof line) n = (int)sizeof line - 1, line[n - 1] = '\n';
-    /* A client that does not read its replies loses its connection, not our time. */
-    if (send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n) drop_client(c);
+    return send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) == n ? 0 : -1;
 }
 
 void control_handle_line(kiosk *k, char *line, char *out, size_t size)
@@ -109,54 +114,74 @@ void control_handle_line(kiosk *k, char *line, char *out, size_t size)
     }
 }
 
-/* Reads what is there and answers every complete line. */
-static void serve_client(control_socket *s, client *c)
+static double now_s(void)
 {
-    if (!c->buf && !(c->buf = malloc(s->cap + 1))) {
-        drop_client(c);
-        return;
-    }
-    ssize_t r = recv(c->fd, c->buf + c->used, s->cap + 1 - c->used, MSG_DONTWAIT);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Reads what is there and answers every complete line. */
+static void serve_client(control_socket *s, client *c, double now)
+{
+    char buf[4096];
+    ssize_t r = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
     if (r <= 0) {
         if (r == 0 || (errno != EAGAIN && errno != EINTR)) drop_client(c);
         return;
     }
-    c->used += (size_t)r;
-    char *nl;
-    while (c->fd >= 0 && (nl = memchr(c->buf, '\n', c->used))) {
-        *nl = 0;
-        char out[600];
-        if (memchr(c->buf, 0, (size_t)(nl - c->buf)))
-            snprintf(out, sizeof out, "ERR NUL byte in line");
-        else
-            control_handle_line(s->k, c->buf, out, sizeof out);
-        size_t rest = c->used - (size_t)(nl + 1 - c->buf);
-        memmove(c->buf, nl + 1, rest);
-        c->used = rest;
-        reply(c, out);
+    c->last_active = now;
+    if (control_line_feed(&c->lines, s->k, buf, (size_t)r, reply, c) != 0) {
+        drop_client(c);
+        return;
     }
-    if (c->fd >= 0 && c->used > s->cap) {
-        reply(c, "ERR line too long");
-        if (c->fd >= 0) drop_client(c);
+    /* A line left unfinished starts its clock when it starts: now, if a line ended in
+     * these bytes or none was pending. */
+    if (!c->lines.used) c->line_since = 0;
+    else if (!c->line_since || memchr(buf, '\n', (size_t)r)) c->line_since = now;
+}
+
+/* Drops the clients whose unfinished line is older than idle_timeout. */
+static void expire_lines(control_socket *s, double now)
+{
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        client *c = &s->clients[i];
+        if (c->fd >= 0 && c->line_since && now - c->line_since > s->k->cfg.idle_timeout) {
+            char why[80];
+            snprintf(why, sizeof why, "ERR line not finished within %d s",
+                     s->k->cfg.idle_timeout);
+            reply(why, c);
+            drop_client(c);
+        }
     }
 }
 
-static void accept_clients(control_socket *s)
+/* A free slot, made by dropping the client quiet the longest when all are taken. */
+static client *free_slot(control_socket *s)
+{
+    client *quietest = NULL;
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        client *c = &s->clients[i];
+        if (c->fd < 0) return c;
+        if (!quietest || c->last_active < quietest->last_active) quietest = c;
+    }
+    reply("ERR closed to make room: too many connections", quietest);
+    drop_client(quietest);
+    return quietest;
+}
+
+static void accept_clients(control_socket *s, double now)
 {
     for (;;) {
         int fd = accept(s->fd, NULL, NULL);
         if (fd < 0) return;
         fcntl(fd, F_SETFD, FD_CLOEXEC);
         fcntl(fd, F_SETFL, O_NONBLOCK);
-        int i = 0;
-        while (i < MAX_CLIENTS && s->clients[i].fd >= 0) i++;
-        if (i == MAX_CLIENTS) {
-            const char busy[] = "BUSY too many connections\n";
-            send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-            close(fd);
-            continue;
-        }
-        s->clients[i].fd = fd;
+        client *c = free_slot(s);
+        c->fd = fd;
+        c->last_active = now;
+        c->line_since = 0;
+        control_line_init(&c->lines, s->cap);
     }
 }
 
@@ -173,10 +198,12 @@ void control_socket_serve(control_socket *s, int timeout_ms)
             pf[n].events = POLLIN;
             map[n++] = i;
         }
-    if (poll(pf, (nfds_t)n, timeout_ms) <= 0) return;
-    for (int j = 1; j < n; j++)
-        if (pf[j].revents) serve_client(s, &s->clients[map[j]]);
-    if (pf[0].revents & POLLIN) accept_clients(s);
+    int ready = poll(pf, (nfds_t)n, timeout_ms);
+    double now = now_s();
+    for (int j = 1; j < n && ready > 0; j++)
+        if (pf[j].revents) serve_client(s, &s->clients[map[j]], now);
+    expire_lines(s, now);
+    if (ready > 0 && (pf[0].revents & POLLIN)) accept_clients(s, now);
 }
 
 void control_socket_close(control_socket *s)

@@ -3,7 +3,9 @@
  *   SAY [priority=urgent|normal] [volume=0..4] [voice=NAME] TEXT  -> OK id=N | BUSY ... | ERR ...
  *   STOP -> OK dropped=N     STATUS -> OK playing=... queued=...     HEALTH -> OK | ERR ...
  *   QUEUE -> OK id:priority ...
- * Lines longer than max_line (+ room for options) are refused and the connection closed. */
+ * Lines longer than max_line (+ room for options) are refused and the connection closed; a
+ * line not finished within idle_timeout of its first byte is refused and the connection
+ * closed; with all 32 slots taken, a new client replaces the one quiet the longest. */
 #ifndef MYNA_CONTROL_SOCKET_H
 #define MYNA_CONTROL_SOCKET_H
 

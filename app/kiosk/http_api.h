@@ -1,10 +1,7 @@
 /* The loopback HTTP endpoint (libmicrohttpd), bound to cfg.http_address (127.0.0.1 unless
- * configured otherwise):
- *   POST /speak   {"text": ..., "priority": "urgent"|"normal", "volume": x, "voice": ...}
- *   POST /stop    GET /queue    GET /health
- *   POST /v1/audio/speech  OpenAI-compatible: {"input", "voice", "response_format": "wav"|
- *                 "pcm", "speed"}; the audio streams back (chunked) while it is synthesized.
- * Bodies over max_body are refused with 413; at most max_sessions connections at once. */
+ * configured otherwise). The endpoints themselves are in http_routes.h; this is the network
+ * side: bodies over max_body are answered 413; connections are limited as http_connections.h
+ * says (http_max_connections, idle_timeout, total_timeout). */
 #ifndef MYNA_HTTP_API_H
 #define MYNA_HTTP_API_H
 
@@ -15,6 +12,8 @@
 typedef struct http_api http_api;
 
 http_api *http_api_start(kiosk *k, char *error, size_t error_size);
+/* Cuts connections past total_timeout; call it a few times a second. */
+void http_api_tick(http_api *h);
 /* Finishes the running sessions (they notice shutting_down) and stops. */
 void http_api_stop(http_api *h);
 

@@ -70,11 +70,53 @@ static myna_voice *open_voice(kiosk *k, const char *name, int trusted, char *err
 
 myna_voice *kiosk_voice(kiosk *k, const char *name, char *error, size_t error_size)
 {
-    int trusted = !name || !*name;
+    int trusted = !name || !*name || !strcmp(name, k->default_voice_id);
     pthread_mutex_lock(&k->voice_lock);
     myna_voice *v = open_voice(k, trusted ? k->cfg.voice : name, trusted, error, error_size);
     pthread_mutex_unlock(&k->voice_lock);
     return v;
+}
+
+/* "dir/en_US-myna.myna" -> "en_US-myna" */
+static void voice_id(const char *path, char *out, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 5 && !strcmp(base + n - 5, ".myna")) n -= 5;
+    snprintf(out, size, "%.*s", (int)n, base);
+}
+
+typedef struct {
+    void (*fn)(const char *id, int is_default, void *user);
+    void *user;
+    char seen[KIOSK_MAX_LISTED][129];
+    int n_seen;
+} voice_listing;
+
+static void list_one(const char *path, void *user)
+{
+    voice_listing *l = user;
+    char id[129];
+    voice_id(path, id, sizeof id);
+    if (!plain_name(id) || l->n_seen == KIOSK_MAX_LISTED) return;
+    for (int i = 0; i < l->n_seen; i++)
+        if (!strcmp(l->seen[i], id)) return; /* a name found twice resolves to the first */
+    memcpy(l->seen[l->n_seen++], id, strlen(id) + 1);
+    l->fn(id, 0, l->user);
+}
+
+void kiosk_list_voices(kiosk *k, void (*fn)(const char *id, int is_default, void *user),
+                       void *user)
+{
+    voice_listing *l = calloc(1, sizeof *l);
+    fn(k->default_voice_id, 1, user);
+    if (!l) return;
+    l->fn = fn;
+    l->user = user;
+    memcpy(l->seen[l->n_seen++], k->default_voice_id, strlen(k->default_voice_id) + 1);
+    myna_voice_list(list_one, l);
+    free(l);
 }
 
 /* The chime, mono, resampled (linear) to rate. */
@@ -117,6 +159,7 @@ int kiosk_init(kiosk *k, const kiosk_config *cfg)
     k->cfg = *cfg;
     atomic_store(&k->device_up, 1); /* until an attempt to open it fails */
     pthread_mutex_init(&k->voice_lock, NULL);
+    voice_id(cfg->voice, k->default_voice_id, sizeof k->default_voice_id);
     k->queue = announce_queue_create(cfg->queue_max);
     if (!k->queue) return -1;
     char err[300];

@@ -13,6 +13,7 @@
 #include "myna.h"
 
 #define KIOSK_MAX_VOICES 8
+#define KIOSK_MAX_LISTED 64 /* voices named in GET /v1/audio/voices */
 
 enum { PREEMPT_NONE = 0, PREEMPT_URGENT = 1, PREEMPT_STOP = 2 };
 
@@ -21,6 +22,8 @@ typedef struct kiosk {
     announce_queue *queue;
     pthread_mutex_t voice_lock; /* guards voice_names / voices */
     char *voice_names[KIOSK_MAX_VOICES];
+    char default_voice_id[129]; /* the default voice's file name without .myna: what clients
+                                 * see in the voice list and may send back */
     myna_voice *voices[KIOSK_MAX_VOICES];
     float *chime; /* at the default voice's rate */
     size_t chime_n;
@@ -41,6 +44,11 @@ void kiosk_free(kiosk *k);
 /* Voice by name ("" or NULL = default); opened on first use and kept. NULL if not found or
  * the name is not a plain voice name (no paths from clients). */
 myna_voice *kiosk_voice(kiosk *k, const char *name, char *error, size_t error_size);
+
+/* Calls fn(id, is_default, user) for the default voice, then for each other voice on the
+ * search path whose name a client may send (plain names, each once). */
+void kiosk_list_voices(kiosk *k, void (*fn)(const char *id, int is_default, void *user),
+                       void *user);
 
 /* Queues a; an urgent one preempts a normal one being spoken. 0, or -1 when the queue is
  * full (a is freed). Sets *id. */

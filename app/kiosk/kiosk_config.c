@@ -19,6 +19,9 @@ void kiosk_config_default(kiosk_config *c)
     c->max_body = 16384;
     c->cache_bytes = 16u << 20;
     c->max_sessions = 8;
+    c->http_max_connections = 64;
+    c->idle_timeout = 5;
+    c->total_timeout = 600;
     c->device_idle_close = 5.0;
     c->retry_max = 10.0;
     c->threads = 1;
@@ -76,6 +79,15 @@ int kiosk_config_set(kiosk_config *c, const char *key, const char *value, char *
     } else if (!strcmp(key, "max_sessions")) {
         bad = num(value, 1, 256, &x);
         c->max_sessions = (int)x;
+    } else if (!strcmp(key, "http_max_connections")) {
+        bad = num(value, 1, 1024, &x) || x != (int)x;
+        c->http_max_connections = (int)x;
+    } else if (!strcmp(key, "idle_timeout")) {
+        bad = num(value, 1, 3600, &x) || x != (int)x;
+        c->idle_timeout = (int)x;
+    } else if (!strcmp(key, "total_timeout")) {
+        bad = num(value, 1, 86400, &x) || x != (int)x;
+        c->total_timeout = (int)x;
     } else if (!strcmp(key, "device_idle_close")) bad = num(value, 0, 3600, &c->device_idle_close);
     else if (!strcmp(key, "retry_max")) bad = num(value, 0.01, 3600, &c->retry_max);
     else if (!strcmp(key, "syslog")) {

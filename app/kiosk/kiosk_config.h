@@ -16,10 +16,15 @@ typedef struct {
     size_t max_line;          /* longest control line / announcement text, bytes */
     size_t max_body;          /* largest HTTP request body, bytes */
     size_t cache_bytes;       /* budget of the rendered-phrase cache */
-    int max_sessions;         /* concurrent HTTP connections */
+    int max_sessions;         /* concurrent /v1/audio/speech sessions (synthesizers) */
+    int http_max_connections; /* HTTP connections served at once (more cut the idlest) */
+    int idle_timeout;         /* s: an idle HTTP connection, an unfinished control line */
+    int total_timeout;        /* s: the longest an HTTP connection may stay open */
     double device_idle_close; /* seconds idle before the audio device is released */
     double retry_max;         /* longest wait between attempts to reopen the device, s */
     int use_syslog;
+    int verbose;              /* --verbose (command line only): the libraries' diagnostics
+                               * (ALSA, JACK, libmicrohttpd) on stderr */
     int threads;              /* synthesis threads per synthesizer */
 } kiosk_config;
 

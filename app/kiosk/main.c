@@ -9,6 +9,7 @@
 #include "control_socket.h"
 #include "http_api.h"
 #include "kiosk.h"
+#include "quiet_probe.h"
 
 /* Set by SIGTERM/SIGINT, polled by the main loop: a handler can touch nothing else. */
 static volatile sig_atomic_t stop_requested;
@@ -21,17 +22,18 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fputs("usage: myna-kiosk [-c FILE] [--set KEY=VALUE]...\n"
+    fputs("usage: myna-kiosk [-c FILE] [--set KEY=VALUE]... [-v]\n"
           "Speaks announcements sent to a Unix socket or a loopback HTTP endpoint.\n"
           "  -c, --config FILE   key=value settings (see README, 'Kiosk daemon')\n"
           "  --set KEY=VALUE     one setting, after the file (e.g. --set http_port=8080)\n"
+          "  -v, --verbose       let ALSA, JACK and libmicrohttpd report on stderr\n"
           "  -h, --help\n"
           "Exit status: 0 after SIGTERM/SIGINT, 1 bad usage or configuration, 2 start-up\n"
           "failure (voice, socket, port).\n",
           out);
 }
 
-static int parse_args(int argc, char **argv, kiosk_config *cfg)
+static int parse_args(int argc, char **argv, kiosk_config *cfg, int *verbose)
 {
     char err[512];
     for (int i = 1; i < argc; i++) {
@@ -39,6 +41,10 @@ static int parse_args(int argc, char **argv, kiosk_config *cfg)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
             exit(0);
+        }
+        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            *verbose = 1;
+            continue;
         }
         if (i + 1 >= argc) {
             usage(stderr);
@@ -75,7 +81,9 @@ int main(int argc, char **argv)
 {
     kiosk_config cfg;
     kiosk_config_default(&cfg);
-    if (parse_args(argc, argv, &cfg) != 0) return 1;
+    if (parse_args(argc, argv, &cfg, &cfg.verbose) != 0) return 1;
+    /* Host-API probing noise at every device open, unless asked for. */
+    if (!cfg.verbose) playback_quiet_probe();
     if (cfg.use_syslog) openlog("myna-kiosk", LOG_PID, LOG_DAEMON);
 
     struct sigaction sa;
@@ -99,6 +107,7 @@ int main(int argc, char **argv)
         kiosk_log(&k, LOG_NOTICE, "ready: socket %s, http %s:%d", cfg.socket_path[0] ?
                   cfg.socket_path : "(none)", cfg.http_address, cfg.http_port);
     while (!rc && !stop_requested) {
+        http_api_tick(http);
         if (sock) control_socket_serve(sock, 100);
         else {
             struct timespec ts = {0, 100000000L};

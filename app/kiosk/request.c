@@ -13,6 +13,14 @@ void say_request_default(say_request *r)
     r->volume = 1.0f;
 }
 
+int say_request_volume(say_request *r, double volume, char *error, size_t error_size)
+{
+    if (!(volume >= 0 && volume <= 4))
+        return snprintf(error, error_size, "volume must be a number in [0, 4]"), -1;
+    r->volume = (float)volume;
+    return 0;
+}
+
 int say_request_option(say_request *r, const char *key, const char *value, char *error,
                        size_t error_size)
 {
@@ -24,9 +32,8 @@ int say_request_option(say_request *r, const char *key, const char *value, char 
         char *end;
         errno = 0;
         double v = strtod(value, &end);
-        if (errno || end == value || *end || !(v >= 0 && v <= 4))
-            return snprintf(error, error_size, "volume must be a number in [0, 4]"), -1;
-        r->volume = (float)v;
+        if (errno || end == value || *end) v = -1; /* out of range: one message for both */
+        return say_request_volume(r, v, error, error_size);
     } else if (!strcmp(key, "voice")) {
         if (strlen(value) >= sizeof r->voice)
             return snprintf(error, error_size, "voice name too long"), -1;

@@ -18,6 +18,8 @@ void say_request_default(say_request *r);
 /* Applies "key=value" (priority, volume, voice). 0 or -1 with a reason. */
 int say_request_option(say_request *r, const char *key, const char *value, char *error,
                        size_t error_size);
+/* Sets the volume (a number in [0, 4]). 0 or -1 with a reason. */
+int say_request_volume(say_request *r, double volume, char *error, size_t error_size);
 /* Parses the arguments of a SAY line in place: leading key=value words, then the text. */
 int say_request_parse(say_request *r, char *args, char *error, size_t error_size);
 /* Validates (text present, UTF-8, within max_line, voice exists) and queues. Returns 0 with
