@@ -178,10 +178,20 @@ def read_wav(path):
         return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768
 
 
+_SPEC = []
+
+
+def mel_spec():
+    """The voices' analysis (one filterbank for the whole run, not one per file)."""
+    if not _SPEC:
+        a = AudioConfig()
+        _SPEC.append(MelSpec(a.sample_rate, a.n_fft, a.hop, a.win, a.n_mels, a.fmin, a.fmax,
+                             a.log_floor))
+    return _SPEC[0]
+
+
 def mel_of(path):
-    a = AudioConfig()
-    spec = MelSpec(a.sample_rate, a.n_fft, a.hop, a.win, a.n_mels, a.fmin, a.fmax, a.log_floor)
-    return spec.numpy(read_wav(path))
+    return mel_spec().numpy(read_wav(path))
 
 
 def feature_job(job):
@@ -341,8 +351,7 @@ class MeanMelBaseline:
 
 def eval_embeddings(args, model):
     """{speaker: [embedding of each 3-s segment]} for the held-out voices and m1."""
-    a = AudioConfig()
-    spec = MelSpec(a.sample_rate, a.n_fft, a.hop, a.win, a.n_mels, a.fmin, a.fmax, a.log_floor)
+    spec = mel_spec()
     test = json.load(open(os.path.join(args.work, "split.json")))["held_out"]
     out = {}
     for cls in test:
@@ -372,8 +381,7 @@ def band_limited(x, rate):
 def cross_rate_eer(args, model, rate=16000):
     """EER of held-out trials enrolled on a full-band segment and tested on other segments
     recorded at `rate` (band-limited copies), and the mean cosine of a segment to its own copy."""
-    a = AudioConfig()
-    spec = MelSpec(a.sample_rate, a.n_fft, a.hop, a.win, a.n_mels, a.fmin, a.fmax, a.log_floor)
+    spec = mel_spec()
     test = json.load(open(os.path.join(args.work, "split.json")))["held_out"]
     full, low = [], []
     for cls in test:

@@ -65,14 +65,13 @@ static myna_status open_file(const char *path, vf_file **out, char *error, size_
 static myna_status make_logmel(myna_speaker_encoder *e, char *error, size_t size)
 {
     int64_t v[4];
-    double fmin, fmax, floor_;
+    double floor_; /* the filterbank carries fmin and fmax */
     const char *keys[] = {"audio.sample_rate", "mel.n_fft", "mel.hop", "mel.win"};
     for (int i = 0; i < 4; i++)
         if (vf_get_i64(e->file, keys[i], &v[i]) != VF_OK || v[i] < 1 || v[i] > 1 << 20)
             return fail(MYNA_ERR_VOICE_FORMAT, error, size, "speaker encoder lacks %s", keys[i]);
-    if (vf_get_f64(e->file, "mel.fmin", &fmin) || vf_get_f64(e->file, "mel.fmax", &fmax) ||
-        vf_get_f64(e->file, "mel.log_floor", &floor_) || !(floor_ > 0))
-        return fail(MYNA_ERR_VOICE_FORMAT, error, size, "speaker encoder lacks mel.* keys");
+    if (vf_get_f64(e->file, "mel.log_floor", &floor_) || !(floor_ > 0))
+        return fail(MYNA_ERR_VOICE_FORMAT, error, size, "speaker encoder lacks a positive mel.log_floor");
     const vf_tensor *fb = vf_find_tensor(e->file, "mel.filterbank");
     int n_mels = spk_encoder_n_mels(e->net), bins = (int)v[1] / 2 + 1;
     if (!fb || fb->dtype != VF_F32 || fb->n_dims != 2 || fb->dims[0] != n_mels || fb->dims[1] != bins)
